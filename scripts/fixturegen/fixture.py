@@ -1,0 +1,53 @@
+"""Encodes and decodes the msgpack fixture format described in docs/fixture-format.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgpack
+import numpy as np
+import torch
+
+from .build import Built
+from .cases import Case
+
+FIXTURE_FORMAT = "rnn-parity-fixture"
+FIXTURE_VERSION = 1
+
+# Explicit little-endian dtypes: the bytes on disk do not depend on the host's byte order.
+_NUMPY_DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
+_DTYPE_NAMES = {torch.float32: "float32", torch.float64: "float64"}
+
+
+def encode_tensor(t: torch.Tensor) -> dict[str, Any]:
+    dtype = _DTYPE_NAMES[t.dtype]
+    array = t.detach().cpu().contiguous().numpy().astype(_NUMPY_DTYPES[dtype], copy=False)
+    return {"dtype": dtype, "shape": list(t.shape), "data": array.tobytes(order="C")}
+
+
+def decode_tensor(m: dict[str, Any]) -> torch.Tensor:
+    array = np.frombuffer(m["data"], dtype=_NUMPY_DTYPES[m["dtype"]]).reshape(m["shape"])
+    return torch.from_numpy(array.copy())
+
+
+def encode_fixture(case: Case, built: Built) -> bytes:
+    # Key order is part of the format (the doc lists it); dicts keep insertion order.
+    doc = {
+        "format": FIXTURE_FORMAT,
+        "version": FIXTURE_VERSION,
+        "name": case.name,
+        "module": case.module,
+        "config": dict(case.config),
+        "dtype": case.dtype,
+        "seed": case.seed,
+        "torch_version": torch.__version__,
+        "state_dict": {k: encode_tensor(v) for k, v in built.module.state_dict().items()},
+        "inputs": {k: encode_tensor(built.inputs[k]) for k in case.input_names},
+        "outputs": {k: encode_tensor(built.outputs[k]) for k in case.output_names},
+    }
+    return msgpack.packb(doc, use_bin_type=True)
+
+
+def decode_fixture(data: bytes) -> dict[str, Any]:
+    """The raw map, tensors left as maps; used by verify to compare field by field."""
+    return msgpack.unpackb(data, raw=False, strict_map_key=True)
