@@ -1,0 +1,158 @@
+import { ModuleError } from "../errors.js";
+import { isNonlinearity, type Nonlinearity } from "../kernels/activation.js";
+import { isDType, type DType } from "../tensor/dtype.js";
+
+/** Options of {@link RNNCell}, torch.nn.RNNCell's keyword arguments in camelCase. */
+export interface RNNCellOptions {
+  inputSize: number;
+  hiddenSize: number;
+  /** Default true. */
+  bias?: boolean;
+  /** Default "tanh". */
+  nonlinearity?: Nonlinearity;
+  /** Parameter dtype; inputs must match it. Default "float32". */
+  dtype?: DType;
+  /** Seed of the parameter initialiser (not torch's generator); Math.random when omitted. */
+  seed?: number;
+}
+
+/** Options of {@link RNN}, torch.nn.RNN's keyword arguments in camelCase. */
+export interface RNNOptions {
+  inputSize: number;
+  hiddenSize: number;
+  /** Default 1. */
+  numLayers?: number;
+  /** Default "tanh". */
+  nonlinearity?: Nonlinearity;
+  /** Default true. */
+  bias?: boolean;
+  /** Input and output as (N, L, H) instead of (L, N, H); h0/hN are never batch-first. Default false. */
+  batchFirst?: boolean;
+  /** Accepted for compatibility, ignored: the module always runs as in eval(). Default 0. */
+  dropout?: number;
+  /** Default false. */
+  bidirectional?: boolean;
+  /** Parameter dtype; inputs must match it. Default "float32". */
+  dtype?: DType;
+  /** Seed of the parameter initialiser (not torch's generator); Math.random when omitted. */
+  seed?: number;
+}
+
+export interface RNNCellConfig {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly bias: boolean;
+  readonly nonlinearity: Nonlinearity;
+  readonly dtype: DType;
+}
+
+export interface RNNConfig extends RNNCellConfig {
+  readonly numLayers: number;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+}
+
+const CELL_KEYS = ["inputSize", "hiddenSize", "bias", "nonlinearity", "dtype", "seed"] as const;
+const RNN_KEYS = [...CELL_KEYS, "numLayers", "batchFirst", "dropout", "bidirectional"] as const;
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Plain-JS callers may pass torch's snake_case names; say which name we expect instead of ignoring it. */
+function rejectUnknownKeys(owner: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    if (key === "projSize" || key === "proj_size") {
+      throw new ModuleError("proj_size argument is only supported for LSTM, not RNN or GRU");
+    }
+    const camel = camelCase(key);
+    const hint = camel !== key && known.includes(camel) ? `; did you mean '${camel}'?` : "";
+    throw new ModuleError(`${owner} got an unknown option '${key}'${hint}`);
+  }
+}
+
+function typeName(value: unknown): string {
+  return value === null ? "null" : typeof value;
+}
+
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new ModuleError(`${name} should be an integer, got: ${typeof value === "number" ? value : typeName(value)}`);
+  }
+  if (value <= 0) throw new ModuleError(`${name} must be greater than zero`);
+  return value;
+}
+
+function boolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new ModuleError(`${name} should be of type boolean, got: ${typeName(value)}`);
+  return value;
+}
+
+function nonlinearity(value: unknown): Nonlinearity {
+  if (value === undefined) return "tanh";
+  if (!isNonlinearity(value)) {
+    throw new ModuleError(`Unknown nonlinearity '${String(value)}'. Select from 'tanh' or 'relu'.`);
+  }
+  return value;
+}
+
+function dtype(value: unknown): DType {
+  if (value === undefined) return "float32";
+  if (!isDType(value)) throw new ModuleError(`dtype must be "float32" or "float64", got ${JSON.stringify(value) ?? String(value)}`);
+  return value;
+}
+
+export function validateSeed(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isSafeInteger(value)) {
+    throw new ModuleError(`seed should be an integer, got: ${typeof value === "number" ? value : typeName(value)}`);
+  }
+  return value;
+}
+
+function requireObject(owner: string, options: unknown): asserts options is Record<string, unknown> {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ModuleError(`${owner} options must be an object with at least inputSize and hiddenSize`);
+  }
+}
+
+export function resolveCellOptions(options: RNNCellOptions): RNNCellConfig {
+  requireObject("RNNCell", options);
+  rejectUnknownKeys("RNNCell", options, CELL_KEYS);
+  validateSeed(options.seed);
+  return Object.freeze({
+    inputSize: positiveInteger("inputSize", options.inputSize),
+    hiddenSize: positiveInteger("hiddenSize", options.hiddenSize),
+    bias: boolean("bias", options.bias, true),
+    nonlinearity: nonlinearity(options.nonlinearity),
+    dtype: dtype(options.dtype),
+  });
+}
+
+export function resolveRnnOptions(options: RNNOptions): RNNConfig {
+  requireObject("RNN", options);
+  rejectUnknownKeys("RNN", options, RNN_KEYS);
+  // torch checks nonlinearity, then dropout, then the sizes; keep its order so the first complaint matches.
+  const nl = nonlinearity(options.nonlinearity);
+  const dropout = options.dropout ?? 0;
+  if (typeof dropout !== "number" || !(dropout >= 0 && dropout <= 1)) {
+    throw new ModuleError(
+      "dropout should be a number in range [0, 1] representing the probability of an element being zeroed",
+    );
+  }
+  validateSeed(options.seed);
+  return Object.freeze({
+    inputSize: positiveInteger("inputSize", options.inputSize),
+    hiddenSize: positiveInteger("hiddenSize", options.hiddenSize),
+    numLayers: positiveInteger("numLayers", options.numLayers ?? 1),
+    nonlinearity: nl,
+    bias: boolean("bias", options.bias, true),
+    batchFirst: boolean("batchFirst", options.batchFirst, false),
+    dropout,
+    bidirectional: boolean("bidirectional", options.bidirectional, false),
+    dtype: dtype(options.dtype),
+  });
+}
