@@ -1,0 +1,238 @@
+/**
+ * torch.testing.assert_close for our dense float tensors: shape, then dtype, then elementwise
+ * closeness |actual - expected| <= atol + rtol * |expected| with equal_nan=False. The verdict and
+ * message agree with torch's own for every pair in test/data/assert-close-cases.msgpack.
+ */
+import type { DType } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+import {
+  dtypeMismatchMessage,
+  scalarMismatchMessage,
+  shapeMismatchMessage,
+  tensorMismatchMessage,
+  withItem,
+} from "./message.js";
+
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+
+/** torch.testing.assert_close's defaults (its `_DTYPE_PRECISIONS`). */
+export function defaultTolerance(dtype: DType): Tolerance {
+  return dtype === "float32" ? { rtol: 1.3e-6, atol: 1e-5 } : { rtol: 1e-7, atol: 1e-7 };
+}
+
+export interface CompareOptions {
+  /** Overrides the dtype's default; unlike torch, one may be given without the other. */
+  rtol?: number;
+  atol?: number;
+  /** The compared tensor's name ("output", "h_n"); failure messages end with torch's "item" line. */
+  name?: string;
+}
+
+/**
+ * One comparison's outcome. When the values were compared, `maxAbsDiff`/`maxRelDiff` and their
+ * indices are taken over the mismatched elements when any (exactly the numbers torch's message
+ * shows) and over all elements when none (how close a passing result came); an element equal to
+ * its reference (including equal infinities) counts as difference 0, and a nonzero difference from
+ * an expected 0 has relative difference Infinity. When shape or dtype differ, no value is compared:
+ * every element counts as mismatched, the diffs are NaN, indices are empty and headroom is -Infinity.
+ */
+export interface Comparison {
+  tensor: string;
+  shape: number[];
+  dtype: DType;
+  rtol: number;
+  atol: number;
+  total: number;
+  mismatched: number;
+  maxAbsDiff: number;
+  maxAbsDiffIndex: number[];
+  maxRelDiff: number;
+  maxRelDiffIndex: number[];
+  /** The element with the largest |a - e| / (atol + rtol * |e|): the one closest to failing. */
+  worstIndex: number[];
+  /**
+   * 1 - that largest ratio: 1 when identical, in (0, 1] when passing with room, <= 0 when some
+   * element is outside its tolerance, -Infinity when a mismatch is not finite (NaN, or an
+   * infinity against anything but the same infinity) or the tolerance is zero and values differ.
+   */
+  headroom: number;
+  passed: boolean;
+  /** assert_close's message; "" when passed. */
+  message: string;
+}
+
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length).fill(0);
+  let rest = flat;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d] ?? 1;
+    index[d] = rest % size;
+    rest = Math.floor(rest / size);
+  }
+  return index;
+}
+
+/** torch.max over a dim: NaN wins over every number, and the first of equal maxima is kept. */
+class ArgMax {
+  value = 0;
+  index = 0;
+  private seen = false;
+
+  offer(value: number, index: number): void {
+    if (!this.seen) {
+      this.value = value;
+      this.index = index;
+      this.seen = true;
+    } else if (!Number.isNaN(this.value) && (Number.isNaN(value) || value > this.value)) {
+      this.value = value;
+      this.index = index;
+    }
+  }
+}
+
+function checkTolerance(name: "rtol" | "atol", value: number): number {
+  if (!(value >= 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+  }
+  return value;
+}
+
+function attributeFailure(expected: Tensor, tol: Tolerance, name: string, message: string): Comparison {
+  const total = expected.numel();
+  return {
+    tensor: name,
+    shape: [...expected.shape],
+    dtype: expected.dtype,
+    rtol: tol.rtol,
+    atol: tol.atol,
+    total,
+    mismatched: total,
+    maxAbsDiff: NaN,
+    maxAbsDiffIndex: [],
+    maxRelDiff: NaN,
+    maxRelDiffIndex: [],
+    worstIndex: [],
+    headroom: -Infinity,
+    passed: false,
+    message: withItem(message, name === "" ? undefined : name),
+  };
+}
+
+function identity(x: number): number {
+  return x;
+}
+
+/** Compares `actual` with the reference `expected` as torch.testing.assert_close(actual, expected) does. */
+export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOptions = {}): Comparison {
+  const defaults = defaultTolerance(expected.dtype);
+  const tol: Tolerance = {
+    rtol: checkTolerance("rtol", opts.rtol ?? defaults.rtol),
+    atol: checkTolerance("atol", opts.atol ?? defaults.atol),
+  };
+  const name = opts.name ?? "";
+  const sameShape =
+    actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
+  if (!sameShape) {
+    return attributeFailure(expected, tol, name, shapeMismatchMessage(actual.shape, expected.shape));
+  }
+  if (actual.dtype !== expected.dtype) {
+    return attributeFailure(expected, tol, name, dtypeMismatchMessage(actual.dtype, expected.dtype));
+  }
+
+  // torch.isclose computes in the tensors' dtype, tolerances included (rtol and atol are cast to
+  // float32 for float32 tensors); rounding every step the same way reproduces its verdict at the
+  // boundary bit for bit.
+  const round = expected.dtype === "float32" ? Math.fround : identity;
+  const rtol = round(tol.rtol);
+  const atol = round(tol.atol);
+  const equality = tol.rtol === 0 && tol.atol === 0;
+  const a = actual.data;
+  const e = expected.data;
+  const total = e.length;
+
+  let mismatched = 0;
+  const absAll = new ArgMax();
+  const relAll = new ArgMax();
+  const absMis = new ArgMax();
+  const relMis = new ArgMax();
+  let worstRatio = 0;
+  let worstFlat = 0;
+  for (let i = 0; i < total; i++) {
+    const ai = a[i] as number;
+    const ei = e[i] as number;
+    const same = ai === ei;
+    const absDiff = Math.abs(round(ai - ei));
+    const allowed = round(atol + Math.abs(round(rtol * ei)));
+    const close = same || (!equality && Number.isFinite(absDiff) && absDiff <= allowed);
+    const relDiff = round(absDiff / Math.abs(ei));
+    if (close) {
+      absAll.offer(same ? 0 : absDiff, i);
+      relAll.offer(same ? 0 : relDiff, i);
+    } else {
+      mismatched++;
+      absAll.offer(absDiff, i);
+      relAll.offer(relDiff, i);
+      absMis.offer(absDiff, i);
+      relMis.offer(relDiff, i);
+    }
+    let ratio: number;
+    if (same) ratio = 0;
+    else if (!Number.isFinite(absDiff) || allowed === 0) ratio = close ? 0 : Infinity;
+    else ratio = absDiff / allowed;
+    if (ratio > worstRatio) {
+      worstRatio = ratio;
+      worstFlat = i;
+    }
+  }
+
+  const passed = mismatched === 0;
+  const abs = passed ? absAll : absMis;
+  const rel = passed ? relAll : relMis;
+  const shape = [...expected.shape];
+  const comparison: Comparison = {
+    tensor: name,
+    shape,
+    dtype: expected.dtype,
+    rtol: tol.rtol,
+    atol: tol.atol,
+    total,
+    mismatched,
+    maxAbsDiff: abs.value,
+    maxAbsDiffIndex: unravel(abs.index, shape),
+    maxRelDiff: rel.value,
+    maxRelDiffIndex: unravel(rel.index, shape),
+    worstIndex: unravel(worstFlat, shape),
+    headroom: 1 - worstRatio,
+    passed,
+    message: "",
+  };
+  if (!passed) {
+    const body =
+      shape.length === 0
+        ? scalarMismatchMessage({ actual: a[0] as number, expected: e[0] as number, ...tol })
+        : tensorMismatchMessage({ ...comparison, ...tol });
+    comparison.message = withItem(body, name === "" ? undefined : name);
+  }
+  return comparison;
+}
+
+/** Throws an Error carrying assert_close's message when `actual` is not close to `expected`. */
+export function assertClose(actual: Tensor, expected: Tensor, opts: CompareOptions = {}): Comparison {
+  const comparison = compareTensors(actual, expected, opts);
+  if (!comparison.passed) throw new AssertionError(comparison.message, comparison);
+  return comparison;
+}
+
+/** The failure of assertClose; keeps the full comparison for callers that report it. */
+export class AssertionError extends Error {
+  override name = "AssertionError";
+  readonly comparison: Comparison;
+
+  constructor(message: string, comparison: Comparison) {
+    super(message);
+    this.comparison = comparison;
+  }
+}
