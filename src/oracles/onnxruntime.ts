@@ -1,0 +1,117 @@
+/**
+ * The second oracle: a fixture's ONNX model run by onnxruntime-node on the CPU.
+ *
+ * Sessions use one intra-op and one inter-op thread (the conformance suite runs many small models
+ * in parallel on small machines, and one thread keeps results deterministic) and are released after
+ * each run, so no native memory outlives a call.
+ */
+import { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
+import { FixtureError } from "../errors.js";
+import { OUTPUT_NAMES, type Fixture } from "../fixtures/types.js";
+import { Tensor, formatShape } from "../tensor/tensor.js";
+
+export const SESSION_OPTIONS: InferenceSession.SessionOptions = {
+  executionProviders: ["cpu"],
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: "all",
+};
+
+export interface OnnxRunOptions {
+  /** The name errors report for the model (its path, or a label for an in-memory model). */
+  file?: string;
+  /** Outputs to fetch; all of the graph's outputs when omitted. Missing ones are an error. */
+  outputNames?: readonly string[];
+}
+
+function describe(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+}
+
+function fromOrt(value: OrtTensor, file: string, name: string): Tensor {
+  const data = value.data;
+  // Copies, so the result owns its memory after the session is released.
+  if (value.type === "float32" && data instanceof Float32Array) return new Tensor(data.slice(), value.dims);
+  if (value.type === "float64" && data instanceof Float64Array) return new Tensor(data.slice(), value.dims);
+  throw new FixtureError(file, `outputs.${name}`, `onnxruntime returned ${value.type}, expected float32 or float64`);
+}
+
+/**
+ * Runs a model (a path or the bytes of a ModelProto) on `inputs`, fed under their keys; returns the
+ * requested outputs as Tensors. Graph inputs and feeds must match exactly, so a model that expects
+ * `hx` is never run with its default.
+ */
+export async function runOnnxModel(
+  model: string | Uint8Array,
+  inputs: Record<string, Tensor>,
+  options: OnnxRunOptions = {},
+): Promise<Record<string, Tensor>> {
+  const file = options.file ?? (typeof model === "string" ? model : "<in-memory model>");
+  let session: InferenceSession;
+  try {
+    session =
+      typeof model === "string"
+        ? await InferenceSession.create(model, SESSION_OPTIONS)
+        : await InferenceSession.create(model, SESSION_OPTIONS);
+  } catch (err) {
+    throw new FixtureError(file, "", `onnxruntime cannot load the model (${describe(err)})`);
+  }
+  try {
+    const fed = Object.keys(inputs).sort();
+    const wanted = [...session.inputNames].sort();
+    if (fed.join(",") !== wanted.join(",")) {
+      throw new FixtureError(file, "graph.input", `the graph takes [${wanted.join(", ")}], but the inputs are [${fed.join(", ")}]`);
+    }
+    const outputNames = options.outputNames ?? session.outputNames;
+    for (const name of outputNames) {
+      if (!session.outputNames.includes(name)) {
+        throw new FixtureError(file, "graph.output", `no output named "${name}" (the graph has ${session.outputNames.join(", ")})`);
+      }
+    }
+    const feeds: Record<string, OrtTensor> = {};
+    for (const [name, t] of Object.entries(inputs)) feeds[name] = new OrtTensor(t.dtype, t.data, [...t.shape]);
+    let results: InferenceSession.OnnxValueMapType;
+    try {
+      results = await session.run(feeds, [...outputNames]);
+    } catch (err) {
+      throw new FixtureError(file, "", `onnxruntime failed to run the model (${describe(err)})`);
+    }
+    const out: Record<string, Tensor> = {};
+    for (const name of outputNames) {
+      const value = results[name];
+      if (!(value instanceof OrtTensor)) throw new FixtureError(file, `outputs.${name}`, "not a tensor");
+      out[name] = fromOrt(value, file, name);
+    }
+    return out;
+  } finally {
+    await session.release();
+  }
+}
+
+/**
+ * Runs a fixture's ONNX model on the fixture's inputs (`input`, and `hx` only when the fixture has
+ * it). Outputs are named as in the fixture and must have its shapes and dtype.
+ */
+export async function runOnnxRuntime(f: Fixture, onnxPath: string): Promise<Record<string, Tensor>> {
+  return runOnnxForFixture(f, onnxPath, onnxPath);
+}
+
+/** runOnnxRuntime for a model given as a path or as bytes; `file` names it in errors. */
+export async function runOnnxForFixture(f: Fixture, model: string | Uint8Array, file: string): Promise<Record<string, Tensor>> {
+  const inputs: Record<string, Tensor> = { input: f.inputs.input };
+  if (f.inputs.hx) inputs.hx = f.inputs.hx;
+  const names = OUTPUT_NAMES[f.module];
+  const out = await runOnnxModel(model, inputs, { file, outputNames: names });
+  for (const name of names) {
+    const got = out[name] as Tensor;
+    const expected = f.outputs[name];
+    if (!expected) continue;
+    if (got.dtype !== expected.dtype) {
+      throw new FixtureError(file, `outputs.${name}`, `dtype ${got.dtype}, but the fixture's ${name} is ${expected.dtype}`);
+    }
+    if (formatShape(got.shape) !== formatShape(expected.shape)) {
+      throw new FixtureError(file, `outputs.${name}`, `shape ${formatShape(got.shape)}, but the fixture's ${name} is ${formatShape(expected.shape)}`);
+    }
+  }
+  return out;
+}
