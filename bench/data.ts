@@ -1,0 +1,64 @@
+/** Seeded weights and inputs, so every implementation (and every run of the bench) sees the same numbers. */
+import { Tensor } from "../src/tensor/tensor.js";
+import { layerInputSize, numDirections, type Workload } from "./workloads.js";
+
+/** mulberry32: a tiny 32-bit PRNG; quality is ample for benchmark data and it is reproducible everywhere. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function uniform(random: () => number, length: number, bound: number): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = (random() * 2 - 1) * bound;
+  return out;
+}
+
+export interface WorkloadData {
+  /** Parameters under torch's state_dict keys, float32, in torch's layouts. */
+  readonly stateDict: Record<string, Tensor>;
+  /** Input of shape [seqLen, batch, inputSize] (batch_first = false). */
+  readonly input: Tensor;
+}
+
+/** Torch's parameter suffix for a layer and direction: "l0", "l1_reverse", ... */
+export function paramSuffix(layer: number, direction: number): string {
+  return `l${layer}${direction === 1 ? "_reverse" : ""}`;
+}
+
+/**
+ * Parameters drawn like torch's default init, U(-1/sqrt(H), 1/sqrt(H)), so the recurrence stays in
+ * tanh's well-conditioned range as it would in a real model; inputs U(-1, 1).
+ */
+export function makeWorkloadData(w: Workload, seed: number): WorkloadData {
+  const random = mulberry32(seed);
+  const bound = 1 / Math.sqrt(w.hiddenSize);
+  const H = w.hiddenSize;
+  const stateDict: Record<string, Tensor> = {};
+  for (let layer = 0; layer < w.numLayers; layer++) {
+    const inSize = layerInputSize(w, layer);
+    for (let direction = 0; direction < numDirections(w); direction++) {
+      const s = paramSuffix(layer, direction);
+      stateDict[`weight_ih_${s}`] = new Tensor(uniform(random, H * inSize, bound), [H, inSize]);
+      stateDict[`weight_hh_${s}`] = new Tensor(uniform(random, H * H, bound), [H, H]);
+      stateDict[`bias_ih_${s}`] = new Tensor(uniform(random, H, bound), [H]);
+      stateDict[`bias_hh_${s}`] = new Tensor(uniform(random, H, bound), [H]);
+    }
+  }
+  const input = new Tensor(uniform(random, w.seqLen * w.batch * w.inputSize, 1), [w.seqLen, w.batch, w.inputSize]);
+  return { stateDict, input };
+}
+
+/** A state-dict entry as float32, with a message that names the key if the generator and a consumer disagree. */
+export function param(data: WorkloadData, key: string): Float32Array {
+  const t = data.stateDict[key];
+  if (t === undefined) throw new Error(`bench: missing parameter ${key}`);
+  if (!(t.data instanceof Float32Array)) throw new Error(`bench: parameter ${key} is not float32`);
+  return t.data;
+}

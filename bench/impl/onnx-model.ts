@@ -1,0 +1,140 @@
+/**
+ * Builds an ONNX model of a torch.nn.RNN from a state dict: one ONNX RNN node per layer, with
+ * W [D, H, I], R [D, H, H], B [D, 2H] = concat(bias_ih, bias_hh) per direction. The RNN operator's
+ * Y is [S, D, N, H]; torch stacks directions on the feature axis, so each layer's Y goes through
+ * Transpose(0, 2, 1, 3) and Reshape [0, 0, -1] to [S, N, D*H], the next layer's input and, for the
+ * last layer, the graph output "output". Serialised with protobufjs and ONNX's own schema.
+ */
+import protobuf from "protobufjs";
+import { ONNX_SCHEMA } from "../../src/fixtures/onnx-schema.js";
+import { param, paramSuffix, type WorkloadData } from "../data.js";
+import { layerInputSize, numDirections, type Workload } from "../workloads.js";
+
+/** Opset 17 has every operator used here in its current form (Reshape's shape as an input). */
+export const ONNX_OPSET = 17;
+const IR_VERSION = 8;
+
+// TensorProto.DataType and AttributeProto.AttributeType codes from onnx.proto.
+const FLOAT = 1;
+const INT64 = 7;
+const ATTR_INT = 2;
+const ATTR_STRING = 3;
+const ATTR_INTS = 7;
+const ATTR_STRINGS = 8;
+
+interface TensorInit {
+  name: string;
+  dims: number[];
+  data_type: number;
+  raw_data: Uint8Array;
+}
+
+interface AttributeInit {
+  name: string;
+  type: number;
+  i?: number;
+  s?: Uint8Array;
+  ints?: number[];
+  strings?: Uint8Array[];
+}
+
+interface NodeInit {
+  name: string;
+  op_type: string;
+  input: string[];
+  output: string[];
+  attribute: AttributeInit[];
+}
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** raw_data is little-endian by ONNX's definition; typed arrays are little-endian on every Node platform. */
+function floatTensor(name: string, dims: number[], values: Float32Array): TensorInit {
+  return { name, dims, data_type: FLOAT, raw_data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+}
+
+function int64Tensor(name: string, values: number[]): TensorInit {
+  const data = BigInt64Array.from(values.map((v) => BigInt(v)));
+  return { name, dims: [values.length], data_type: INT64, raw_data: new Uint8Array(data.buffer) };
+}
+
+/** Concatenates same-shaped per-direction parameters along a new leading axis. */
+function stackDirections(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function valueInfo(name: string, shape: number[]): object {
+  return {
+    name,
+    type: { tensor_type: { elem_type: FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } },
+  };
+}
+
+/** The model as a protobufjs-ready plain object (field names as in onnx.proto). */
+export function buildRnnModelObject(w: Workload, data: WorkloadData): object {
+  const D = numDirections(w);
+  const H = w.hiddenSize;
+  const initializer: TensorInit[] = [int64Tensor("merge_directions_shape", [0, 0, -1])];
+  const node: NodeInit[] = [];
+  let x = "input";
+  for (let layer = 0; layer < w.numLayers; layer++) {
+    const inSize = layerInputSize(w, layer);
+    const dirs = Array.from({ length: D }, (_, d) => paramSuffix(layer, d));
+    initializer.push(
+      floatTensor(`W_l${layer}`, [D, H, inSize], stackDirections(dirs.map((s) => param(data, `weight_ih_${s}`)))),
+      floatTensor(`R_l${layer}`, [D, H, H], stackDirections(dirs.map((s) => param(data, `weight_hh_${s}`)))),
+      floatTensor(
+        `B_l${layer}`,
+        [D, 2 * H],
+        stackDirections(dirs.flatMap((s) => [param(data, `bias_ih_${s}`), param(data, `bias_hh_${s}`)])),
+      ),
+    );
+    const y = `Y_l${layer}`;
+    const out = layer === w.numLayers - 1 ? "output" : `X_l${layer + 1}`;
+    node.push(
+      {
+        name: `rnn_l${layer}`,
+        op_type: "RNN",
+        input: [x, `W_l${layer}`, `R_l${layer}`, `B_l${layer}`],
+        output: [y],
+        attribute: [
+          { name: "hidden_size", type: ATTR_INT, i: H },
+          { name: "direction", type: ATTR_STRING, s: utf8(w.bidirectional ? "bidirectional" : "forward") },
+          { name: "activations", type: ATTR_STRINGS, strings: Array.from({ length: D }, () => utf8("Tanh")) },
+        ],
+      },
+      { name: `transpose_l${layer}`, op_type: "Transpose", input: [y], output: [`${y}_t`], attribute: [{ name: "perm", type: ATTR_INTS, ints: [0, 2, 1, 3] }] },
+      { name: `reshape_l${layer}`, op_type: "Reshape", input: [`${y}_t`, "merge_directions_shape"], output: [out], attribute: [] },
+    );
+    x = out;
+  }
+  return {
+    ir_version: IR_VERSION,
+    producer_name: "rnn-parity-bench",
+    opset_import: [{ domain: "", version: ONNX_OPSET }],
+    graph: {
+      name: "rnn",
+      node,
+      initializer,
+      input: [valueInfo("input", [w.seqLen, w.batch, w.inputSize])],
+      output: [valueInfo("output", [w.seqLen, w.batch, D * H])],
+    },
+  };
+}
+
+let modelType: protobuf.Type | undefined;
+
+/** Serialised ModelProto bytes; fromObject checks every field against ONNX's schema before encoding. */
+export function buildRnnModel(w: Workload, data: WorkloadData): Uint8Array {
+  modelType ??= protobuf.Root.fromJSON(ONNX_SCHEMA).lookupType("onnx.ModelProto");
+  const obj = buildRnnModelObject(w, data);
+  const invalid = modelType.verify(obj);
+  if (invalid !== null) throw new Error(`bench: the ONNX model does not fit onnx.proto: ${invalid}`);
+  return modelType.encode(modelType.fromObject(obj)).finish();
+}

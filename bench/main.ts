@@ -1,0 +1,61 @@
+/** `npm run bench`: the TypeScript RNN against onnxruntime-node and TensorFlow.js, one table. */
+import { performance } from "node:perf_hooks";
+import { parseArgs, type BenchOptions } from "./args.js";
+import { onnxruntimeImplementation } from "./impl/onnxruntime.js";
+import { tfjsImplementation } from "./impl/tfjs.js";
+import { tsImplementation } from "./impl/ts.js";
+import type { Implementation } from "./impl/types.js";
+import { formatMachine, machineInfo } from "./machine.js";
+import { formatMarkdown, formatTable, writeJson, type ResultRow } from "./output.js";
+import { runWorkload } from "./run-workload.js";
+import { filterWorkloads, WORKLOADS } from "./workloads.js";
+
+const ALL: readonly Implementation[] = [onnxruntimeImplementation, tsImplementation, tfjsImplementation];
+
+async function main(options: BenchOptions): Promise<void> {
+  const workloads = filterWorkloads(WORKLOADS, options.filter);
+  if (workloads.length === 0) {
+    throw new Error(`--filter: "${options.filter ?? ""}" matches no workload (have ${WORKLOADS.map((w) => w.name).join(", ")})`);
+  }
+  const implementations = ALL.filter((i) => options.implementations.includes(i.name));
+  const machine = machineInfo({ "onnxruntime-node": onnxruntimeImplementation.version, "@tensorflow/tfjs": tfjsImplementation.version });
+  const gcNote = typeof Reflect.get(globalThis, "gc") === "function" ? "" : " (no --expose-gc: GC between samples disabled)";
+  process.stdout.write(`${formatMachine(machine)}\n`);
+  process.stdout.write(
+    `Mode: ${options.quick ? "quick" : "full"}${gcNote}; onnxruntime: CPU EP, 1 intra-op + 1 inter-op thread; tfjs: cpu backend; float32, tanh, bias\n`,
+  );
+
+  const started = performance.now();
+  const rows: ResultRow[] = [];
+  for (const w of workloads) {
+    process.stderr.write(`running ${w.name}...\n`);
+    rows.push(...(await runWorkload(w, implementations, options.profile, options.seed, (l) => process.stderr.write(`${l}\n`))));
+  }
+  const seconds = (performance.now() - started) / 1000;
+
+  process.stdout.write(`${formatTable(rows, workloads)}\n`);
+  process.stdout.write(
+    "time / ORT = median_impl / median_onnxruntime (below 1x: faster than onnxruntime). GFLOP/s counts 2·B·S·H·(I+H) per layer and direction.\n" +
+      "peak MB = peak RSS added while building the implementation and running its first forward pass.\n",
+  );
+  process.stdout.write(`Total ${seconds.toFixed(1)} s.\n`);
+  if (options.markdown) process.stdout.write(`\n${formatMarkdown(rows, workloads)}\n`);
+  if (options.json !== undefined) {
+    await writeJson(options.json, rows, machine);
+    process.stdout.write(`Wrote ${options.json}\n`);
+  }
+}
+
+let options: BenchOptions;
+try {
+  options = parseArgs(process.argv.slice(2));
+} catch (err) {
+  // commander has already printed help or its own message for its errors.
+  const code = typeof err === "object" && err !== null && "exitCode" in err && typeof err.exitCode === "number" ? err.exitCode : 2;
+  if (!(typeof err === "object" && err !== null && "code" in err)) process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(code);
+}
+main(options).catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+/** The result rows, the console table and the --json file. */
+import { rename, writeFile } from "node:fs/promises";
+import Table from "cli-table3";
+import type { ImplementationName } from "./impl/types.js";
+import type { MachineInfo } from "./machine.js";
+import { describeShape, type Workload } from "./workloads.js";
+
+export interface ResultRow {
+  workload: string;
+  implementation: ImplementationName;
+  medianMs: number;
+  gflops: number;
+  /** medianMs / onnxruntime's medianMs on the same workload: below 1 is faster than onnxruntime. */
+  ratioToOnnxruntime: number;
+  minMs: number;
+  maxMs: number;
+  samples: number;
+  callsPerSample: number;
+  /** Peak RSS added by building the implementation for this workload plus its first forward pass; null off Linux. */
+  peakRssMB: number | null;
+  seqLen: number;
+  batch: number;
+  inputSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  flops: number;
+}
+
+function fmtMs(ms: number): string {
+  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 1) return ms.toFixed(2);
+  return ms.toPrecision(3);
+}
+
+function fmtGflops(g: number): string {
+  return g >= 10 ? g.toFixed(1) : g >= 0.01 ? g.toFixed(3) : g.toExponential(2);
+}
+
+function fmtRatio(r: number): string {
+  return r >= 10 ? `${r.toFixed(1)}x` : `${r.toFixed(2)}x`;
+}
+
+export function formatTable(rows: readonly ResultRow[], workloads: readonly Workload[]): string {
+  const table = new Table({
+    head: ["workload", "S×N×I×H", "impl", "median ms", "GFLOP/s", "time / ORT", "peak MB", "samples×calls"],
+    colAligns: ["left", "left", "left", "right", "right", "right", "right", "right"],
+    style: { head: [], border: [] },
+    // No rule between rows: a compact table reads better with a dozen rows.
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
+  for (const r of rows) {
+    const w = workloads.find((x) => x.name === r.workload);
+    table.push([
+      r.workload,
+      w ? describeShape(w) : "",
+      r.implementation,
+      fmtMs(r.medianMs),
+      fmtGflops(r.gflops),
+      fmtRatio(r.ratioToOnnxruntime),
+      r.peakRssMB === null ? "n/a" : r.peakRssMB.toFixed(1),
+      `${r.samples}×${r.callsPerSample}`,
+    ]);
+  }
+  return table.toString();
+}
+
+/** A Markdown version of the table, for docs/benchmark.md. */
+export function formatMarkdown(rows: readonly ResultRow[], workloads: readonly Workload[]): string {
+  const lines = [
+    "| workload | S×N×I×H | impl | median ms | GFLOP/s | time / ORT | peak MB |",
+    "|---|---|---|---:|---:|---:|---:|",
+  ];
+  for (const r of rows) {
+    const w = workloads.find((x) => x.name === r.workload);
+    lines.push(
+      `| ${r.workload} | ${w ? describeShape(w) : ""} | ${r.implementation} | ${fmtMs(r.medianMs)} | ${fmtGflops(r.gflops)} | ${fmtRatio(r.ratioToOnnxruntime)} | ${r.peakRssMB === null ? "n/a" : r.peakRssMB.toFixed(1)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Writes the rows, each tagged with the machine, atomically (temp file, then rename) so a failed run leaves no partial file. */
+export async function writeJson(path: string, rows: readonly ResultRow[], machine: MachineInfo): Promise<void> {
+  const body = rows.map((r) => ({ ...r, machine: `${machine.cpu}; ${machine.cores} cores; node ${machine.node}` }));
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(body, null, 2)}\n`);
+  await rename(tmp, path);
+}
