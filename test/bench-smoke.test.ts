@@ -1,0 +1,105 @@
+/**
+ * The benchmark's arithmetic and its ONNX model builder. No timing is asserted here: wall time on a
+ * shared machine is not a property of the code. The builder's output is checked by onnxruntime
+ * accepting it and agreeing with our RNN, and the bench's sanity guard is shown to reject a model
+ * with its directions swapped (the guard must be able to fail).
+ */
+import * as ort from "onnxruntime-node";
+import { describe, expect, it } from "vitest";
+import { makeWorkloadData, mulberry32, paramSuffix, type WorkloadData } from "../bench/data.js";
+import { buildRnnModel } from "../bench/impl/onnx-model.js";
+import { tsImplementation } from "../bench/impl/ts.js";
+import { checkSameComputation, SanityError } from "../bench/sanity.js";
+import { callsPerSample, gflops, median } from "../bench/timing.js";
+import { filterWorkloads, forwardFlops, layerInputSize, WORKLOADS, type Workload } from "../bench/workloads.js";
+
+const tiny: Workload = { name: "tiny", seqLen: 3, batch: 2, inputSize: 4, hiddenSize: 3, numLayers: 2, bidirectional: true };
+
+function byName(name: string): Workload {
+  const w = WORKLOADS.find((x) => x.name === name);
+  if (w === undefined) throw new Error(`no workload ${name}`);
+  return w;
+}
+
+async function runOrt(w: Workload, data: WorkloadData): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(buildRnnModel(w, data), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  try {
+    const input = new ort.Tensor("float32", data.input.data as Float32Array, [w.seqLen, w.batch, w.inputSize]);
+    const out = (await session.run({ input }))["output"];
+    expect(out?.dims).toEqual([w.seqLen, w.batch, 2 * w.hiddenSize]);
+    return out?.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+describe("bench workloads", () => {
+  it("has issue 6's ladder", () => {
+    const shape = (n: string): number[] => {
+      const w = byName(n);
+      return [w.seqLen, w.batch, w.inputSize, w.hiddenSize];
+    };
+    expect(shape("tutorial")).toEqual([3, 1, 4, 2]);
+    expect(shape("small")).toEqual([50, 16, 64, 128]);
+    expect(shape("medium")).toEqual([100, 32, 256, 256]);
+    expect(shape("large")).toEqual([200, 64, 512, 512]);
+    expect(byName("small-2l-bi")).toMatchObject({ numLayers: 2, bidirectional: true });
+  });
+
+  it("counts 2·B·S·H·(I+H) FLOPs per layer and direction", () => {
+    expect(forwardFlops(byName("tutorial"))).toBe(2 * 1 * 3 * 2 * (4 + 2));
+    expect(forwardFlops(byName("large"))).toBe(2 * 64 * 200 * 512 * (512 + 512));
+    // Layer 1 of a bidirectional stack reads both directions' outputs: input width 2H.
+    const bi = byName("small-2l-bi");
+    expect(layerInputSize(bi, 1)).toBe(256);
+    const perDir = (i: number): number => 2 * 16 * 50 * 128 * (i + 128);
+    expect(forwardFlops(bi)).toBe(2 * perDir(64) + 2 * perDir(256));
+    expect(gflops(2e9, 1000)).toBeCloseTo(2);
+  });
+
+  it("filters by exact name or /regex/", () => {
+    expect(filterWorkloads(WORKLOADS, "small").map((w) => w.name)).toEqual(["small"]);
+    expect(filterWorkloads(WORKLOADS, "/^small/").map((w) => w.name)).toEqual(["small", "small-2l-bi"]);
+    expect(filterWorkloads(WORKLOADS, undefined)).toHaveLength(WORKLOADS.length);
+  });
+
+  it("has a median and a sample size that behave at the edges", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(callsPerSample(0.001, 10)).toBe(10_000);
+    expect(callsPerSample(500, 10)).toBe(1);
+  });
+
+  it("generates the same data from the same seed", () => {
+    const a = mulberry32(7);
+    const b = mulberry32(7);
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+    const d1 = makeWorkloadData(tiny, 1);
+    const d2 = makeWorkloadData(tiny, 1);
+    expect(d1.input.data).toEqual(d2.input.data);
+    expect(Object.keys(d1.stateDict)).toContain("bias_hh_l1_reverse");
+  });
+});
+
+describe("bench ONNX model", () => {
+  it("is accepted by onnxruntime and computes what our RNN computes", async () => {
+    const data = makeWorkloadData(tiny, 3);
+    const ortOut = await runOrt(tiny, data);
+    const runner = await tsImplementation.prepare(tiny, data);
+    const tsOut = await runner.forward();
+    expect(() => checkSameComputation(tiny, "ts", tsOut, ortOut)).not.toThrow();
+  });
+
+  it("lets the sanity guard catch a model with its directions swapped", async () => {
+    const data = makeWorkloadData(tiny, 3);
+    const swapped: WorkloadData = { input: data.input, stateDict: { ...data.stateDict } };
+    for (const kind of ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]) {
+      swapped.stateDict[`${kind}_${paramSuffix(0, 0)}`] = data.stateDict[`${kind}_${paramSuffix(0, 1)}`]!;
+      swapped.stateDict[`${kind}_${paramSuffix(0, 1)}`] = data.stateDict[`${kind}_${paramSuffix(0, 0)}`]!;
+    }
+    const ortOut = await runOrt(tiny, swapped);
+    const runner = await tsImplementation.prepare(tiny, data);
+    const tsOut = await runner.forward();
+    expect(() => checkSameComputation(tiny, "ts", tsOut, ortOut)).toThrow(SanityError);
+  });
+});
