@@ -8,6 +8,8 @@ export interface MachineInfo {
   platform: string;
   node: string;
   v8: string;
+  /** 1-minute load average when the run started: other processes on a 2-core machine skew timings. */
+  loadAverage: number;
   versions: Record<string, string>;
 }
 
@@ -20,6 +22,7 @@ export function machineInfo(versions: Record<string, string>): MachineInfo {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,
     v8: process.versions.v8,
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
     versions,
   };
 }
@@ -28,7 +31,7 @@ export function formatMachine(m: MachineInfo): string {
   const libs = Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(", ");
   return [
     `CPU: ${m.cpu} (${m.cores} cores available), ${m.memoryGiB} GiB RAM`,
-    `OS: ${m.platform}`,
+    `OS: ${m.platform}; load average ${m.loadAverage} at start`,
     `Node ${m.node} (V8 ${m.v8}); ${libs}`,
   ].join("\n");
 }
