@@ -1,0 +1,56 @@
+/**
+ * The bundled fixtures as test cases: the manifest is read once, each fixture is decoded once and
+ * each oracle runs once per fixture, however many tests look at its tensors. Shared by the parity
+ * tests of every oracle.
+ */
+import { join } from "node:path";
+import type { Fixture, ManifestCase } from "../../src/fixtures/types.js";
+import { OUTPUT_NAMES } from "../../src/fixtures/types.js";
+import type { Tensor } from "../../src/tensor/tensor.js";
+import { DEFAULT_FIXTURES_DIR, readFixture, readManifest } from "./fixture-loader.js";
+
+export const fixturesDir = DEFAULT_FIXTURES_DIR;
+export const manifest = await readManifest(fixturesDir);
+
+/** Every case of the manifest, in manifest order. */
+export const manifestCases: readonly ManifestCase[] = manifest.cases;
+
+/** The tensors a case's module returns, named as in its fixture's `outputs`. */
+export function outputNames(entry: ManifestCase): readonly string[] {
+  return OUTPUT_NAMES[entry.module];
+}
+
+const fixtures = new Map<string, Promise<Fixture>>();
+
+/** The case's fixture, decoded once per test file. */
+export function loadFixture(entry: ManifestCase): Promise<Fixture> {
+  let f = fixtures.get(entry.name);
+  if (f === undefined) {
+    f = readFixture(join(fixturesDir, entry.file));
+    fixtures.set(entry.name, f);
+  }
+  return f;
+}
+
+export type Oracle<T> = (f: Fixture, entry: ManifestCase) => T | Promise<T>;
+
+/**
+ * Memoizes an oracle per case, so the tests of a case's tensors share one run. The result of a
+ * failed run is memoized too: every tensor test of that case reports the same error.
+ */
+export function memoOracle(run: Oracle<Record<string, Tensor>>): (entry: ManifestCase) => Promise<Record<string, Tensor>> {
+  const results = new Map<string, Promise<Record<string, Tensor>>>();
+  return (entry) => {
+    let r = results.get(entry.name);
+    if (r === undefined) {
+      r = loadFixture(entry).then((f) => run(f, entry));
+      results.set(entry.name, r);
+    }
+    return r;
+  };
+}
+
+/** The heading a parity failure starts with: which case and which tensor, then torch's message. */
+export function failureHeading(oracle: string, entry: ManifestCase, tensor: string): string {
+  return `torch vs ${oracle} › ${entry.name} › ${tensor} (${entry.module} ${JSON.stringify(entry.config)})`;
+}

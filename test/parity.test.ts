@@ -1,0 +1,30 @@
+/**
+ * The conformance suite: every bundled fixture, every tensor the module returns, compared with
+ * PyTorch's reference under torch.testing.assert_close's default tolerances. A failure is named
+ * `torch vs typescript › <case> › <tensor>` and carries assert_close's message.
+ */
+import { describe, expect, it } from "vitest";
+import { compareTensors } from "../src/compare/assert-close.js";
+import { runTypeScript } from "../src/oracles/typescript.js";
+import { failureHeading, loadFixture, manifestCases, memoOracle, outputNames } from "./helpers/cases.js";
+
+const runTs = memoOracle((f) => runTypeScript(f));
+
+describe("torch vs typescript", () => {
+  it("covers the manifest", () => {
+    expect(manifestCases.length).toBeGreaterThan(0);
+  });
+
+  describe.each(manifestCases.map((c) => [c.name, c] as const))("%s", (_name, entry) => {
+    it.each(outputNames(entry).map((t) => [t] as const))("%s", async (tensor) => {
+      const fixture = await loadFixture(entry);
+      const expected = fixture.outputs[tensor];
+      if (expected === undefined) throw new Error(`${fixture.file}: outputs.${tensor}: missing`);
+      const actual = (await runTs(entry))[tensor];
+      if (actual === undefined) throw new Error(`runTypeScript returned no '${tensor}' for ${entry.name}`);
+      const c = compareTensors(actual, expected, { name: tensor });
+      if (!c.passed) throw new Error(`${failureHeading("typescript", entry, tensor)}\n${c.message}`);
+      expect(c.mismatched).toBe(0);
+    });
+  });
+});
