@@ -7,5 +7,5 @@ export { RNNCell } from "./nn/rnn-cell.js";
 export type { RNNOptions, RNNCellOptions } from "./nn/options.js";
 export { moduleFromFixture, moduleFromTorchConfig } from "./nn/from-torch.js";
 export { runTypeScript } from "./oracles/typescript.js";
-export { compareTensors, assertClose, defaultTolerance, AssertionError } from "./compare/assert-close.js";
+export { compareTensors, assertClose, defaultTolerance, AssertCloseError } from "./compare/assert-close.js";
 export type { Comparison, CompareOptions, Tolerance } from "./compare/assert-close.js";

@@ -3,6 +3,7 @@
  * closeness |actual - expected| <= atol + rtol * |expected| with equal_nan=False. The verdict and
  * message agree with torch's own for every pair in test/data/assert-close-cases.msgpack.
  */
+import { RnnParityError } from "../errors.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import {
@@ -222,13 +223,16 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
 /** Throws an Error carrying assert_close's message when `actual` is not close to `expected`. */
 export function assertClose(actual: Tensor, expected: Tensor, opts: CompareOptions = {}): Comparison {
   const comparison = compareTensors(actual, expected, opts);
-  if (!comparison.passed) throw new AssertionError(comparison.message, comparison);
+  if (!comparison.passed) throw new AssertCloseError(comparison.message, comparison);
   return comparison;
 }
 
-/** The failure of assertClose; keeps the full comparison for callers that report it. */
-export class AssertionError extends Error {
-  override name = "AssertionError";
+/**
+ * The failure of assertClose (torch raises AssertionError); keeps the full comparison for callers
+ * that report it. An RnnParityError: a mismatch is a deliberate verdict, not a library bug.
+ */
+export class AssertCloseError extends RnnParityError {
+  override name = "AssertCloseError";
   readonly comparison: Comparison;
 
   constructor(message: string, comparison: Comparison) {
