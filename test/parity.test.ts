@@ -3,12 +3,19 @@
  * PyTorch's reference under torch.testing.assert_close's default tolerances. A failure is named
  * `torch vs typescript › <case> › <tensor>` and carries assert_close's message.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { compareTensors } from "../src/compare/assert-close.js";
 import { runTypeScript } from "../src/oracles/typescript.js";
 import { failureHeading, loadFixture, manifestCases, memoOracle, outputNames } from "./helpers/cases.js";
+import { ErrorSummary } from "./helpers/summary.js";
 
 const runTs = memoOracle((f) => runTypeScript(f));
+const summary = new ErrorSummary();
+
+afterAll(() => {
+  // The closing numbers of the suite: how far from torch the worst element got, per dtype.
+  console.log(summary.format("torch vs typescript"));
+});
 
 describe("torch vs typescript", () => {
   it("covers the manifest", () => {
@@ -23,6 +30,7 @@ describe("torch vs typescript", () => {
       const actual = (await runTs(entry))[tensor];
       if (actual === undefined) throw new Error(`runTypeScript returned no '${tensor}' for ${entry.name}`);
       const c = compareTensors(actual, expected, { name: tensor });
+      summary.add(entry, c);
       if (!c.passed) throw new Error(`${failureHeading("typescript", entry, tensor)}\n${c.message}`);
       expect(c.mismatched).toBe(0);
     });
