@@ -9,3 +9,20 @@ export { moduleFromFixture, moduleFromTorchConfig } from "./nn/from-torch.js";
 export { runTypeScript } from "./oracles/typescript.js";
 export { compareTensors, assertClose, defaultTolerance, AssertCloseError } from "./compare/assert-close.js";
 export type { Comparison, CompareOptions, Tolerance } from "./compare/assert-close.js";
+export { readFixture, decodeFixture } from "./fixtures/msgpack.js";
+export { readManifest, parseManifest, verifyManifest, sha256File, DEFAULT_FIXTURES_DIR } from "./fixtures/manifest.js";
+export type { ManifestVerification, ListedFile } from "./fixtures/manifest.js";
+export { expectedStateDictShapes } from "./fixtures/validate-shapes.js";
+export * as fixtureLimits from "./fixtures/limits.js";
+export { FIXTURE_FORMAT, FIXTURE_VERSIONS, MANIFEST_FORMAT, MANIFEST_VERSIONS } from "./fixtures/types.js";
+export type {
+  Fixture,
+  RNNFixture,
+  RNNCellFixture,
+  TorchRNNConfig,
+  TorchRNNCellConfig,
+  Manifest,
+  ManifestCase,
+  ManifestOnnxEntry,
+  ModuleName,
+} from "./fixtures/types.js";
