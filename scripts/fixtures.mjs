@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -90,9 +91,16 @@ function run(label, command, { capture = false } = {}) {
     child.on("close", (code, signal) => {
       activeChild = null;
       if (code === 0) resolve(out);
-      else reject(new Failure(`${label} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`));
+      else reject(new Failure(`${label} ${describeExit(code, signal)}`));
     });
   });
+}
+
+function describeExit(code, signal) {
+  if (signal) return `was killed by ${signal}`;
+  // A shell reports a command killed by signal n as exit code 128 + n.
+  const name = Object.keys(os.constants.signals).find((k) => os.constants.signals[k] === code - 128);
+  return code > 128 && name ? `exited with code ${code} (killed by ${name})` : `exited with code ${code}`;
 }
 
 function killActiveChild() {
@@ -105,6 +113,13 @@ function killActiveChild() {
 }
 
 function pidAlive(pid) {
+  try {
+    // A zombie still answers kill(pid, 0) but will never touch its folder again.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    // no /proc (macOS), or no such process: fall through
+  }
   try {
     process.kill(pid, 0);
     return true;
