@@ -1,0 +1,101 @@
+"""Smoke test of onnx_export on representative configs, independent of the fixture generator.
+
+Usage: python scripts/fixturegen/onnx_smoke.py [--all-plans]
+Exports each config (float32 and float64) to a temporary directory twice, checks the bytes are
+identical, and prints the path taken and the largest |ORT - torch| per module/dtype. With
+--all-plans it also runs the onnx.helper graphs on every config, so the fallbacks are tested
+even though torch.onnx currently handles every case.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+import tempfile
+import time
+from types import SimpleNamespace
+
+import torch
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import onnx_export  # noqa: E402
+from onnx_weights import assert_same_state_dict, state_dict_from_onnx  # noqa: E402
+
+CELL = [dict(nonlinearity=n, bias=b, batched=bt, hx=h) for n in ("tanh", "relu") for b in (True, False)
+        for bt in (True, False) for h in (True, False)]
+RNN = [dict(num_layers=1), dict(num_layers=2, bidirectional=True), dict(num_layers=3, nonlinearity="relu", hx=True),
+       dict(num_layers=2, batch_first=True, hx=True), dict(num_layers=2, bidirectional=True, batch_first=True, hx=True),
+       dict(num_layers=1, bias=False, bidirectional=True), dict(num_layers=2, batched=False, hx=True),
+       dict(num_layers=2, batched=False, bidirectional=True, batch_first=True), dict(num_layers=3, bidirectional=True,
+       nonlinearity="relu", bias=False, hx=True)]
+
+
+def make(kind: str, cfg: dict, dtype: torch.dtype, seed: int):
+    torch.manual_seed(seed)
+    cfg = dict(cfg)
+    batched, hx = cfg.pop("batched", True), cfg.pop("hx", False)
+    inp, hid, batch, seq = 3, 4, 2, 5
+    if kind == "RNNCell":
+        module = torch.nn.RNNCell(inp, hid, **cfg).to(dtype)
+        inputs = {"input": torch.randn(*([batch] if batched else []), inp, dtype=dtype)}
+        if hx:
+            inputs["hx"] = torch.randn(*([batch] if batched else []), hid, dtype=dtype)
+    else:
+        module = torch.nn.RNN(inp, hid, **cfg).to(dtype)
+        shape = ([batch, seq] if module.batch_first else [seq, batch]) if batched else [seq]
+        inputs = {"input": torch.randn(*shape, inp, dtype=dtype)}
+        if hx:
+            layers = module.num_layers * (2 if module.bidirectional else 1)
+            inputs["hx"] = torch.randn(layers, *([batch] if batched else []), hid, dtype=dtype)
+    module.eval()
+    with torch.no_grad():
+        out = module(*inputs.values())
+    expected = {"h_prime": out} if kind == "RNNCell" else {"output": out[0], "h_n": out[1]}
+    name = f"{kind}-{'-'.join(f'{k}={v}' for k, v in sorted(cfg.items()))}-batched={batched}-hx={hx}-{str(dtype)[6:]}"
+    return module, SimpleNamespace(name=name), inputs, expected
+
+
+def main() -> None:
+    all_plans = "--all-plans" in sys.argv
+    torch.set_num_threads(1)
+    worst: dict[tuple, float] = {}
+    paths: dict[tuple, set] = {}
+    start = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        seed = 0
+        for kind, configs in (("RNNCell", CELL), ("RNN", RNN)):
+            for dtype in (torch.float32, torch.float64):
+                for cfg in configs:
+                    seed += 1
+                    module, case, inputs, expected = make(kind, cfg, dtype, seed)
+                    a, b = pathlib.Path(tmp, "a.onnx"), pathlib.Path(tmp, "b.onnx")
+                    fields = onnx_export.export_case(module, case, inputs, expected, a)
+                    onnx_export.export_case(module, case, inputs, expected, b)
+                    if a.read_bytes() != b.read_bytes():
+                        raise SystemExit(f"{case.name}: two exports differ")
+                    key = (kind, str(dtype)[6:], fields["exporter"], fields["graph"])
+                    paths.setdefault(key, set()).add(fields["opset"])
+                    if "note" in fields:
+                        print("NOTE", case.name, fields["note"])
+                    d = onnx_export.max_abs_diff(a, inputs, expected)
+                    worst[key] = max(worst.get(key, 0.0), d)
+                    if all_plans:
+                        graphs = ["decomposed"] + (["onnx.RNN"] if kind == "RNN" and dtype == torch.float32 else [])
+                        for graph in graphs:
+                            model = onnx_export._build(onnx_export.HELPER, graph, module, inputs, expected)
+                            onnx_export._normalize(model)
+                            data = model.SerializeToString()
+                            actual = onnx_export._run(data, inputs, expected)
+                            onnx_export._check_outputs(case.name, f"helper {graph}", actual, expected)
+                            assert_same_state_dict(state_dict_from_onnx(model), module.state_dict(), case.name)
+                            hkey = (kind, str(dtype)[6:], onnx_export.HELPER, graph)
+                            paths.setdefault(hkey, set()).add(onnx_export.OPSET)
+                            worst[hkey] = max(worst.get(hkey, 0.0), max(
+                                float((torch.from_numpy(actual[k]).double() - v.double()).abs().max()) for k, v in expected.items()))
+    for key in sorted(worst):
+        print(f"{' '.join(key):60s} opset {sorted(paths[key])} max|ORT-torch| {worst[key]:.3e}")
+    print(f"ok in {time.time() - start:.1f}s")
+
+
+if __name__ == "__main__":
+    main()
