@@ -1,0 +1,80 @@
+/**
+ * Real bundled fixtures as raw maps, for building bad inputs by mutation in memory. Mutations
+ * only touch structure and weights, never a reference the parity tests compare against.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { decode, encode } from "@msgpack/msgpack";
+import { expect } from "vitest";
+import { FixtureError } from "../../src/errors.js";
+import { DEFAULT_FIXTURES_DIR } from "../../src/fixtures/manifest.js";
+
+export type RawMap = Record<string, unknown>;
+
+/** A bidirectional two-layer RNN with hx and bias: every kind of state_dict key appears. */
+export const RNN_FIXTURE = "float32/RNN-relu-bias-batchfirst-bidir-L2-h0-float32.msgpack";
+/** A batched RNNCell with hx. */
+export const CELL_FIXTURE = "float32/RNNCell-relu-bias-batched-hx-float32.msgpack";
+export const F64_FIXTURE = "float64/RNN-tanh-bias-seqfirst-uni-L1-h0-float64.msgpack";
+
+export function fixtureBytes(rel: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(DEFAULT_FIXTURES_DIR, rel)));
+}
+
+/** A deep, independent copy of the fixture's raw map (bins copied too). */
+export function rawFixture(rel: string): RawMap {
+  return structuredClone(decode(fixtureBytes(rel))) as RawMap;
+}
+
+export function encodeRaw(raw: unknown): Uint8Array {
+  return encode(raw);
+}
+
+export function child(map: RawMap, ...keys: string[]): RawMap {
+  let cur: unknown = map;
+  for (const k of keys) cur = (cur as RawMap)[k];
+  return cur as RawMap;
+}
+
+/** A tensor map with deterministic pseudo-random little-endian data of the right length. */
+export function tensorMap(shape: number[], dtype: "float32" | "float64" = "float32", seed = 1): RawMap {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const width = dtype === "float32" ? 4 : 8;
+  const data = new Uint8Array(n * width);
+  const view = new DataView(data.buffer);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const v = s / 2 ** 32 - 0.5;
+    if (dtype === "float32") view.setFloat32(i * 4, v, true);
+    else view.setFloat64(i * 8, v, true);
+  }
+  return { dtype, shape, data };
+}
+
+/** Runs `fn`, asserts it threw a FixtureError, and returns it. */
+export function fixtureErrorOf(fn: () => unknown): FixtureError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown, "expected a FixtureError to be thrown").toBeInstanceOf(FixtureError);
+  const err = thrown as FixtureError;
+  expect(err.message).not.toContain("\n");
+  return err;
+}
+
+export async function fixtureErrorOfAsync(fn: () => Promise<unknown>): Promise<FixtureError> {
+  let thrown: unknown;
+  try {
+    await fn();
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown, "expected a FixtureError to be thrown").toBeInstanceOf(FixtureError);
+  const err = thrown as FixtureError;
+  expect(err.message).not.toContain("\n");
+  return err;
+}
