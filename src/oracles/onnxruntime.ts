@@ -37,6 +37,15 @@ function fromOrt(value: OrtTensor, file: string, name: string): Tensor {
 }
 
 /**
+ * onnxruntime-node reads a typed array's whole ArrayBuffer, ignoring byteOffset: a view into a
+ * larger buffer (as decoded fixtures are) would feed it the wrong bytes. Such views are copied.
+ */
+function ownBuffer<T extends Float32Array | Float64Array>(data: T): T {
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return data;
+  return data.slice() as T;
+}
+
+/**
  * Runs a model (a path or the bytes of a ModelProto) on `inputs`, fed under their keys; returns the
  * requested outputs as Tensors. Graph inputs and feeds must match exactly, so a model that expects
  * `hx` is never run with its default.
@@ -69,7 +78,7 @@ export async function runOnnxModel(
       }
     }
     const feeds: Record<string, OrtTensor> = {};
-    for (const [name, t] of Object.entries(inputs)) feeds[name] = new OrtTensor(t.dtype, t.data, [...t.shape]);
+    for (const [name, t] of Object.entries(inputs)) feeds[name] = new OrtTensor(t.dtype, ownBuffer(t.data), [...t.shape]);
     let results: InferenceSession.OnnxValueMapType;
     try {
       results = await session.run(feeds, [...outputNames]);
