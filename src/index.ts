@@ -26,3 +26,15 @@ export type {
   ManifestOnnxEntry,
   ModuleName,
 } from "./fixtures/types.js";
+export { runOnnxRuntime, runOnnxModel, runOnnxForFixture } from "./oracles/onnxruntime.js";
+export type { OnnxRunOptions } from "./oracles/onnxruntime.js";
+export { readOnnxStateDict, onnxStateDict, expectedParameters } from "./fixtures/onnx-weights.js";
+export type { OnnxStateDictOptions } from "./fixtures/onnx-weights.js";
+export { inspectOnnx, summarizeOnnx, formatOnnxSummary } from "./fixtures/onnx-inspect.js";
+export type { OnnxSummary, OnnxValueSummary, OnnxInitializerSummary, OnnxRnnNodeSummary } from "./fixtures/onnx-inspect.js";
+export { readOnnxModel, decodeOnnxModel, encodeOnnxModel } from "./fixtures/onnx-proto.js";
+export type { OnnxModelProto } from "./fixtures/onnx-proto.js";
+export { onnxModuleConfig } from "./fixtures/onnx-config.js";
+export type { OnnxModuleConfig, OnnxConfigOverrides } from "./fixtures/onnx-config.js";
+export { moduleFromOnnx } from "./nn/from-onnx.js";
+export type { OnnxModule } from "./nn/from-onnx.js";
