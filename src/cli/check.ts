@@ -1,0 +1,108 @@
+/** `rnn-parity check`: options -> cases -> run -> reports and exit status. */
+import type { Tolerance } from "../compare/assert-close.js";
+import { DEFAULT_FIXTURES_DIR } from "../fixtures/manifest.js";
+import { resolveInputs } from "../report/inputs.js";
+import { renderJson } from "../report/json.js";
+import { renderJunit } from "../report/junit.js";
+import type { CheckResult, RequestedOracle } from "../report/model.js";
+import { renderPretty } from "../report/pretty.js";
+import { runCheck } from "../report/run-check.js";
+import { compileFilters } from "./filter.js";
+import { colorEnabled, type CliIo } from "./io.js";
+import { startProgress } from "./progress.js";
+import { parseReporters, type ReporterSpec } from "./reporters.js";
+import { UsageError } from "./usage-error.js";
+import { toolVersion } from "./version.js";
+import { checkReportTargets, writeReportsAtomically } from "./write-reports.js";
+
+export interface CheckCliOptions {
+  reporter: string[];
+  oracle?: string[];
+  rtol?: string;
+  atol?: string;
+  filter: string[];
+  failFast: boolean;
+  progress: boolean;
+}
+
+export const EXIT_PASSED = 0;
+export const EXIT_MISMATCH = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
+
+function parseTolerance(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`${flag} ${value}: expected a finite number >= 0`);
+  return x;
+}
+
+function parseOracles(values: readonly string[] | undefined): { oracles: RequestedOracle[]; whereAvailable: boolean } {
+  if (!values || values.length === 0) return { oracles: ["torch", "onnxruntime"], whereAvailable: true };
+  const oracles: RequestedOracle[] = [];
+  for (const item of values.flatMap((v) => v.split(",")).map((s) => s.trim())) {
+    if (item !== "torch" && item !== "onnxruntime") {
+      throw new UsageError(`--oracle ${item}: unknown oracle (expected torch, onnxruntime, or both: torch,onnxruntime)`);
+    }
+    if (!oracles.includes(item)) oracles.push(item);
+  }
+  return { oracles, whereAvailable: false };
+}
+
+function render(spec: ReporterSpec, result: CheckResult, color: boolean): string {
+  if (spec.name === "json") return renderJson(result);
+  if (spec.name === "junit") return renderJunit(result);
+  return renderPretty(result, { color });
+}
+
+export async function runCheckCommand(paths: readonly string[], opts: CheckCliOptions, io: CliIo): Promise<number> {
+  const reporters = parseReporters(opts.reporter);
+  const { oracles, whereAvailable } = parseOracles(opts.oracle);
+  const overrides: Partial<Tolerance> = {};
+  const rtol = parseTolerance("--rtol", opts.rtol);
+  const atol = parseTolerance("--atol", opts.atol);
+  if (rtol !== undefined) overrides.rtol = rtol;
+  if (atol !== undefined) overrides.atol = atol;
+  const matches = compileFilters(opts.filter);
+  const files = reporters.flatMap((r) => (r.file === undefined ? [] : [r.file]));
+  await checkReportTargets(files);
+
+  const all = await resolveInputs(paths.length ? paths : [DEFAULT_FIXTURES_DIR]);
+  const sources = all.filter((s) => matches(s.name));
+  if (sources.length === 0) {
+    throw new UsageError(
+      opts.filter.length ? `--filter ${opts.filter.join(" | ")}: matches none of the ${all.length} cases` : "no cases to check",
+    );
+  }
+
+  const progress = startProgress(io, sources.length, opts.progress);
+  let result: CheckResult;
+  try {
+    result = await runCheck({
+      sources,
+      oracles,
+      onnxWhereAvailable: whereAvailable,
+      overrides,
+      filters: opts.filter,
+      failFast: opts.failFast,
+      toolVersion: toolVersion(),
+      onCase: (done, total, name) => progress.tick(done, total, name),
+    });
+  } finally {
+    progress.stop();
+  }
+
+  await writeReportsAtomically(
+    reporters.flatMap((r) => (r.file === undefined ? [] : [{ file: r.file, text: render(r, result, false) }])),
+  );
+  const toStdout = reporters.find((r) => r.file === undefined);
+  if (toStdout) {
+    io.stdout.write(render(toStdout, result, colorEnabled(io.stdout, io.env)));
+  } else {
+    const s = result.summary;
+    io.stdout.write(
+      `rnn-parity: ${s.failed === 0 ? "passed" : "FAILED"}: ${s.passed}/${s.comparisons} comparisons over ${s.cases} cases; wrote ${files.join(", ")}\n`,
+    );
+  }
+  return result.summary.failed === 0 ? EXIT_PASSED : EXIT_MISMATCH;
+}

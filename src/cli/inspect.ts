@@ -1,0 +1,108 @@
+/** `rnn-parity inspect FILE`: what a fixture or an ONNX model holds, for people or (--json) machines. */
+import { formatOnnxSummary, inspectOnnx } from "../fixtures/onnx-inspect.js";
+import { readFixture } from "../fixtures/msgpack.js";
+import type { Fixture } from "../fixtures/types.js";
+import { formatShape, type Tensor } from "../tensor/tensor.js";
+import type { CliIo } from "./io.js";
+
+/** How many leading elements a tensor line shows. */
+const FIRST_VALUES = 6;
+
+export interface TensorSummary {
+  dtype: string;
+  shape: number[];
+  first: number[];
+  min: number | null;
+  max: number | null;
+  nan: number;
+  inf: number;
+}
+
+export function summarizeTensor(t: Tensor): TensorSummary {
+  let min = Infinity;
+  let max = -Infinity;
+  let nan = 0;
+  let inf = 0;
+  for (const v of t.data) {
+    if (Number.isNaN(v)) nan++;
+    else {
+      if (!Number.isFinite(v)) inf++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  const any = t.data.length - nan > 0;
+  return {
+    dtype: t.dtype,
+    shape: [...t.shape],
+    first: Array.from(t.data.subarray(0, FIRST_VALUES)),
+    min: any ? min : null,
+    max: any ? max : null,
+    nan,
+    inf,
+  };
+}
+
+function fixtureSummary(f: Fixture): Record<string, unknown> {
+  const group = (tensors: Record<string, Tensor | undefined>): Record<string, TensorSummary> => {
+    const out: Record<string, TensorSummary> = {};
+    for (const [k, t] of Object.entries(tensors)) if (t) out[k] = summarizeTensor(t);
+    return out;
+  };
+  return {
+    kind: "fixture",
+    file: f.file,
+    format: f.format,
+    version: f.version,
+    name: f.name,
+    module: f.module,
+    dtype: f.dtype,
+    seed: f.seed,
+    torchVersion: f.torchVersion,
+    config: f.config,
+    stateDict: group(f.stateDict),
+    inputs: group(f.inputs),
+    outputs: group(f.outputs),
+  };
+}
+
+function value(x: number | null): string {
+  return x === null ? "-" : String(x);
+}
+
+function tensorLine(name: string, s: TensorSummary): string {
+  const more = s.first.length < s.shape.reduce((n, d) => n * d, 1) ? ", ..." : "";
+  const special = [s.nan ? `${s.nan} nan` : "", s.inf ? `${s.inf} inf` : ""].filter(Boolean).join(", ");
+  return (
+    `    ${name}: ${s.dtype} ${formatShape(s.shape)} [${s.first.join(", ")}${more}]` +
+    ` min ${value(s.min)} max ${value(s.max)}${special ? ` (${special})` : ""}`
+  );
+}
+
+function formatFixture(f: Fixture): string {
+  const s = fixtureSummary(f);
+  const section = (title: string, group: unknown): string[] => [
+    `  ${title}:`,
+    ...Object.entries(group as Record<string, TensorSummary>).map(([k, t]) => tensorLine(k, t)),
+  ];
+  return [
+    f.file,
+    `  ${f.format} v${f.version}: ${f.name}`,
+    `  module ${f.module}, dtype ${f.dtype}, seed ${f.seed}, torch ${f.torchVersion}`,
+    `  config: ${Object.entries(f.config).map(([k, v]) => `${k}=${String(v)}`).join(", ")}`,
+    ...section("state_dict", s.stateDict),
+    ...section("inputs", s.inputs),
+    ...section("outputs", s.outputs),
+  ].join("\n");
+}
+
+export async function runInspectCommand(file: string, opts: { json: boolean }, io: CliIo): Promise<number> {
+  if (file.endsWith(".onnx")) {
+    const summary = await inspectOnnx(file);
+    io.stdout.write(`${opts.json ? JSON.stringify({ kind: "onnx", ...summary }, null, 2) : formatOnnxSummary(summary)}\n`);
+    return 0;
+  }
+  const f = await readFixture(file);
+  io.stdout.write(`${opts.json ? JSON.stringify(fixtureSummary(f), null, 2) : formatFixture(f)}\n`);
+  return 0;
+}

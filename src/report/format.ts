@@ -1,0 +1,55 @@
+/** Number and label formatting shared by the text reporters (pretty and junit). */
+import type { Tolerance } from "../compare/assert-close.js";
+import type { DType } from "../tensor/dtype.js";
+import type { CheckResult, WorstHeadroom } from "./model.js";
+
+/** A difference in 3 significant digits; exact zero stays "0" so identical results stand out. */
+export function formatDiff(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  if (x === 0) return "0";
+  return x.toExponential(2);
+}
+
+/** Headroom as a percentage of the tolerance left over: 100% identical, 0% at the edge, < 0 failing. */
+export function formatHeadroom(h: number): string {
+  if (Number.isNaN(h)) return "nan";
+  if (h === -Infinity) return "-inf";
+  const pct = h * 100;
+  if (Math.abs(pct) >= 1e4) return `${pct.toExponential(1)}%`;
+  return `${pct.toFixed(1)}%`;
+}
+
+/** Tolerances as written on the command line (1.3e-6 rather than 0.0000013). */
+export function formatTol(x: number): string {
+  if (x === 0) return "0";
+  const s = x.toExponential();
+  const [mantissa = s, exponent = "0"] = s.split("e");
+  return `${mantissa}e${exponent.replace("+", "")}`;
+}
+
+export function formatTolerance(t: Tolerance): string {
+  return `rtol=${formatTol(t.rtol)} atol=${formatTol(t.atol)}`;
+}
+
+export function formatIndex(index: readonly number[]): string {
+  return `(${index.join(", ")}${index.length === 1 ? "," : ""})`;
+}
+
+/** The tolerance line of a report header: the defaults, and any --rtol/--atol override. */
+export function toleranceHeader(result: CheckResult): string {
+  const dtypes: DType[] = ["float32", "float64"];
+  const defaults = dtypes.map((d) => `${d} ${formatTolerance(result.defaults[d])}`).join("; ");
+  const o = result.overrides;
+  const overrides = [o.rtol === undefined ? "" : `rtol=${formatTol(o.rtol)}`, o.atol === undefined ? "" : `atol=${formatTol(o.atol)}`]
+    .filter(Boolean)
+    .join(" ");
+  return overrides
+    ? `tolerances: OVERRIDDEN ${overrides} (torch.testing.assert_close defaults: ${defaults})`
+    : `tolerances: torch.testing.assert_close defaults (${defaults})`;
+}
+
+export function describeWorst(w: WorstHeadroom): string {
+  return `${formatHeadroom(w.headroom)} (${w.case} ${w.tensor}, ${w.oracle})`;
+}

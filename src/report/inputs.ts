@@ -1,0 +1,105 @@
+/**
+ * Turns the PATH arguments of `rnn-parity check` into the list of cases to run: a .msgpack file is
+ * one case; a folder with a manifest.json runs the manifest's cases (and their ONNX models); any
+ * other folder runs every *.msgpack below it.
+ */
+import type { Dirent, Stats } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { FixtureError } from "../errors.js";
+import { listedFiles, readManifest, type ListedFile } from "../fixtures/manifest.js";
+
+export interface CaseSource {
+  /** The case name before the file is read: the manifest's, or the file name without .msgpack. */
+  name: string;
+  file: string;
+  /** The case's ONNX model, when there is one. */
+  onnx?: string;
+  /** The manifest's entry, when the case came from one: its files are verified against it before use. */
+  listed?: ListedFile[];
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOTDIR") return "not a directory";
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "cannot be read";
+}
+
+async function statOrFail(path: string): Promise<Stats> {
+  try {
+    return await stat(path);
+  } catch (err) {
+    throw new FixtureError(path, "", describeFsError(err));
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every *.msgpack below `dir`, in a stable (sorted) order. */
+async function listFixtures(dir: string): Promise<string[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new FixtureError(dir, "", describeFsError(err));
+  }
+  const files: string[] = [];
+  for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) files.push(...(await listFixtures(path)));
+    else if (e.isFile() && e.name.endsWith(".msgpack")) files.push(path);
+  }
+  return files;
+}
+
+/** A bare fixture's model is the .onnx with the same stem beside it, when one exists. */
+async function fileSource(file: string): Promise<CaseSource> {
+  const stem = basename(file, extname(file));
+  const onnx = join(dirname(file), `${stem}.onnx`);
+  return (await exists(onnx)) ? { name: stem, file, onnx } : { name: stem, file };
+}
+
+async function folderSources(dir: string): Promise<CaseSource[]> {
+  if (await exists(join(dir, "manifest.json"))) {
+    const manifest = await readManifest(dir);
+    const listed = listedFiles(manifest, dir);
+    return manifest.cases.map((c) => {
+      const file = join(dir, c.file);
+      const own = listed.filter((l) => l.caseName === c.name);
+      return c.onnx ? { name: c.name, file, onnx: join(dir, c.onnx.file), listed: own } : { name: c.name, file, listed: own };
+    });
+  }
+  const files = await listFixtures(dir);
+  if (files.length === 0) throw new FixtureError(dir, "", "no manifest.json and no .msgpack fixtures in this folder");
+  return Promise.all(files.map(fileSource));
+}
+
+/** The cases named by `paths`, each file once (in the order first named). */
+export async function resolveInputs(paths: readonly string[]): Promise<CaseSource[]> {
+  const out: CaseSource[] = [];
+  const seen = new Set<string>();
+  for (const path of paths) {
+    const info = await statOrFail(path);
+    let sources: CaseSource[];
+    if (info.isDirectory()) sources = await folderSources(path);
+    else if (path.endsWith(".onnx")) {
+      throw new FixtureError(path, "", "check takes .msgpack fixtures or folders (an .onnx model runs with its fixture; see `rnn-parity inspect`)");
+    } else sources = [await fileSource(path)];
+    for (const s of sources) {
+      const key = resolve(s.file);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(s);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * The machine report, schema "rnn-parity-check" version 1 (docs/report-json.md). JSON has no NaN or
+ * infinities, so a non-finite number is written as the string "NaN", "Infinity" or "-Infinity".
+ */
+import type { CheckResult, ComparisonRow } from "./model.js";
+
+export const JSON_SCHEMA = "rnn-parity-check";
+export const JSON_VERSION = 1;
+
+export type JsonNumber = number | "NaN" | "Infinity" | "-Infinity";
+
+function num(x: number): JsonNumber {
+  if (Number.isFinite(x)) return x;
+  if (Number.isNaN(x)) return "NaN";
+  return x > 0 ? "Infinity" : "-Infinity";
+}
+
+function comparison(r: ComparisonRow): Record<string, unknown> {
+  return {
+    case: r.case,
+    file: r.file,
+    module: r.module,
+    config: r.config,
+    dtype: r.dtype,
+    oracle: r.oracle,
+    tensor: r.tensor,
+    shape: r.shape,
+    maxAbsDiff: num(r.maxAbsDiff),
+    maxRelDiff: num(r.maxRelDiff),
+    worstIndex: r.worstIndex,
+    mismatched: r.mismatched,
+    total: r.total,
+    rtol: r.rtol,
+    atol: r.atol,
+    passed: r.passed,
+    headroom: num(r.headroom),
+    message: r.message,
+    durationMs: Math.round(r.durationMs * 1000) / 1000,
+  };
+}
+
+export function renderJson(result: CheckResult): string {
+  const s = result.summary;
+  const worstHeadroom: Record<string, unknown> = {};
+  for (const [dtype, w] of Object.entries(s.worstHeadroom)) worstHeadroom[dtype] = { ...w, headroom: num(w.headroom) };
+  const doc = {
+    schema: JSON_SCHEMA,
+    version: JSON_VERSION,
+    tool: { name: "rnn-parity", version: result.toolVersion },
+    startedAt: result.startedAt,
+    durationMs: Math.round(result.durationMs),
+    oracles: result.oracles,
+    tolerances: { defaults: result.defaults, overrides: result.overrides },
+    filters: result.filters,
+    failFast: result.failFast,
+    summary: {
+      ok: s.failed === 0 && s.comparisons > 0,
+      cases: s.cases,
+      comparisons: s.comparisons,
+      passed: s.passed,
+      failed: s.failed,
+      failedCases: s.failedCases,
+      byOracle: s.byOracle,
+      worstHeadroom,
+      skipped: s.skipped,
+      stoppedEarly: s.stoppedEarly,
+      notRun: s.notRun,
+    },
+    comparisons: result.comparisons.map(comparison),
+    skipped: result.skipped,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -1,0 +1,161 @@
+/**
+ * The conformance run: for each case, fixture -> our module -> comparison with each oracle ->
+ * one ComparisonRow per compared tensor. Rendering is left to the reporters.
+ */
+import { performance } from "node:perf_hooks";
+import { compareTensors, defaultTolerance, type Tolerance } from "../compare/assert-close.js";
+import { FixtureError, RnnParityError } from "../errors.js";
+import { checkListedFile } from "../fixtures/manifest.js";
+import { readFixture } from "../fixtures/msgpack.js";
+import { OUTPUT_NAMES, type Fixture } from "../fixtures/types.js";
+import { runTypeScript } from "../oracles/typescript.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { CaseSource } from "./inputs.js";
+import type { CheckResult, ComparisonRow, OracleName, RequestedOracle, SkippedOracle } from "./model.js";
+import { summarize } from "./summary.js";
+
+export interface CheckOptions {
+  sources: readonly CaseSource[];
+  oracles: readonly RequestedOracle[];
+  /**
+   * When true, onnxruntime runs only where a case has a model (the default `--oracle`); when false
+   * and onnxruntime was asked for, a case without a model is an input error.
+   */
+  onnxWhereAvailable: boolean;
+  overrides: Partial<Tolerance>;
+  filters: readonly string[];
+  failFast: boolean;
+  toolVersion: string;
+  /** Called after each case, e.g. to advance a progress bar. */
+  onCase?: (done: number, total: number, name: string) => void;
+}
+
+type OnnxRunner = (f: Fixture, onnxPath: string) => Promise<Record<string, Tensor>>;
+
+/** Loaded on first use: onnxruntime's native binding is not worth loading for torch-only runs. */
+let onnxRunner: OnnxRunner | undefined;
+async function loadOnnxRunner(): Promise<OnnxRunner> {
+  onnxRunner ??= (await import("../oracles/onnxruntime.js")).runOnnxRuntime;
+  return onnxRunner;
+}
+
+/** The library's input errors name the file; ours always do, and always in one line. */
+function asFixtureError(err: unknown, file: string): unknown {
+  if (err instanceof FixtureError || !(err instanceof RnnParityError)) return err;
+  return new FixtureError(file, "", err.message.replace(/\s*\n\s*/g, "; "));
+}
+
+function timed<T>(fn: () => T): [T, number] {
+  const start = performance.now();
+  const value = fn();
+  return [value, performance.now() - start];
+}
+
+function compareOutputs(
+  f: Fixture,
+  oracle: OracleName,
+  actual: Record<string, Tensor>,
+  expected: Record<string, Tensor>,
+  overrides: Partial<Tolerance>,
+  durationMs: number,
+  expectedFile: string,
+): ComparisonRow[] {
+  return OUTPUT_NAMES[f.module].map((name) => {
+    const a = actual[name];
+    const e = expected[name];
+    if (!e) throw new FixtureError(expectedFile, `outputs.${name}`, "missing");
+    if (!a) throw new FixtureError(f.file, `outputs.${name}`, `the ${oracle} run produced no ${name}`);
+    const c = compareTensors(a, e, { ...overrides, name });
+    return {
+      case: f.name,
+      file: f.file,
+      module: f.module,
+      config: f.config,
+      dtype: f.dtype,
+      oracle,
+      tensor: name,
+      shape: c.shape,
+      maxAbsDiff: c.maxAbsDiff,
+      maxRelDiff: c.maxRelDiff,
+      worstIndex: c.worstIndex,
+      mismatched: c.mismatched,
+      total: c.total,
+      rtol: c.rtol,
+      atol: c.atol,
+      passed: c.passed,
+      headroom: c.headroom,
+      message: c.message,
+      durationMs,
+    };
+  });
+}
+
+async function runCase(source: CaseSource, options: CheckOptions, skipped: SkippedOracle[]): Promise<ComparisonRow[]> {
+  // A manifest's sha256 proves the file is the one the generator wrote, all of it.
+  for (const entry of source.listed ?? []) {
+    const problem = await checkListedFile(entry);
+    if (problem) throw problem;
+  }
+  const f = await readFixture(source.file);
+  if (source.listed && f.name !== source.name) {
+    throw new FixtureError(source.file, "name", `"${f.name}", but the manifest lists this file as case "${source.name}"`);
+  }
+  const rows: ComparisonRow[] = [];
+  const [ts, tsMs] = timed(() => {
+    try {
+      return runTypeScript(f);
+    } catch (err) {
+      throw asFixtureError(err, source.file);
+    }
+  });
+  const wantTorch = options.oracles.includes("torch");
+  if (wantTorch) rows.push(...compareOutputs(f, "torch", ts, f.outputs, options.overrides, tsMs, source.file));
+  if (options.oracles.includes("onnxruntime")) {
+    if (!source.onnx) {
+      if (!options.onnxWhereAvailable) {
+        throw new FixtureError(source.file, "onnx", "no ONNX model for this case, but --oracle asks for onnxruntime");
+      }
+      skipped.push({ case: f.name, file: f.file, module: f.module, dtype: f.dtype, oracle: "onnxruntime", reason: "no ONNX model for this case" });
+      return rows;
+    }
+    const run = await loadOnnxRunner();
+    const start = performance.now();
+    const ort = await run(f, source.onnx);
+    const ortMs = performance.now() - start;
+    rows.push(...compareOutputs(f, "onnxruntime", ts, ort, options.overrides, ortMs, source.onnx));
+    if (wantTorch) {
+      rows.push(...compareOutputs(f, "onnxruntime-vs-torch", ort, f.outputs, options.overrides, ortMs, source.file));
+    }
+  }
+  return rows;
+}
+
+/** Runs every source in order; throws FixtureError (or a bug's error) on the first unusable input. */
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const startedAt = new Date();
+  const start = performance.now();
+  const comparisons: ComparisonRow[] = [];
+  const skipped: SkippedOracle[] = [];
+  let ran = 0;
+  for (const source of options.sources) {
+    const rows = await runCase(source, options, skipped);
+    comparisons.push(...rows);
+    ran++;
+    options.onCase?.(ran, options.sources.length, source.name);
+    if (options.failFast && rows.some((r) => !r.passed)) break;
+  }
+  const notRun = options.sources.length - ran;
+  return {
+    startedAt: startedAt.toISOString(),
+    durationMs: performance.now() - start,
+    toolVersion: options.toolVersion,
+    oracles: [...options.oracles],
+    defaults: { float32: defaultTolerance("float32"), float64: defaultTolerance("float64") },
+    overrides: { ...options.overrides },
+    filters: [...options.filters],
+    failFast: options.failFast,
+    summary: summarize(comparisons, skipped, ran, notRun),
+    comparisons,
+    skipped,
+  };
+}

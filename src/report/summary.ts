@@ -1,0 +1,41 @@
+import type { CheckSummary, ComparisonRow, OracleCounts, OracleName, SkippedOracle } from "./model.js";
+
+/** Lower headroom is worse; NaN (never produced by compareTensors, but defensively) counts as worst. */
+function worse(a: number, b: number): boolean {
+  if (Number.isNaN(a)) return !Number.isNaN(b);
+  return a < b;
+}
+
+export function summarize(rows: readonly ComparisonRow[], skipped: readonly SkippedOracle[], cases: number, notRun: number): CheckSummary {
+  const byOracle: Partial<Record<OracleName, OracleCounts>> = {};
+  const worstHeadroom: CheckSummary["worstHeadroom"] = {};
+  const failedCases = new Set<string>();
+  let passed = 0;
+  for (const r of rows) {
+    const counts = (byOracle[r.oracle] ??= { comparisons: 0, passed: 0, failed: 0 });
+    counts.comparisons++;
+    if (r.passed) {
+      counts.passed++;
+      passed++;
+    } else {
+      counts.failed++;
+      failedCases.add(`${r.file}\0${r.case}`);
+    }
+    const worst = worstHeadroom[r.dtype];
+    if (!worst || worse(r.headroom, worst.headroom)) {
+      worstHeadroom[r.dtype] = { headroom: r.headroom, case: r.case, oracle: r.oracle, tensor: r.tensor };
+    }
+  }
+  return {
+    cases,
+    comparisons: rows.length,
+    passed,
+    failed: rows.length - passed,
+    failedCases: failedCases.size,
+    byOracle,
+    worstHeadroom,
+    skipped: skipped.length,
+    stoppedEarly: notRun > 0,
+    notRun,
+  };
+}
