@@ -7,7 +7,8 @@ import { join } from "node:path";
 import type { Fixture, ManifestCase } from "../../src/fixtures/types.js";
 import { OUTPUT_NAMES } from "../../src/fixtures/types.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
-import { DEFAULT_FIXTURES_DIR, readFixture, readManifest } from "./fixture-loader.js";
+import { DEFAULT_FIXTURES_DIR, readManifest } from "../../src/fixtures/manifest.js";
+import { readFixture } from "../../src/fixtures/msgpack.js";
 
 export const fixturesDir = DEFAULT_FIXTURES_DIR;
 export const manifest = await readManifest(fixturesDir);
