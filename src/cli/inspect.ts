@@ -66,16 +66,22 @@ function fixtureSummary(f: Fixture): Record<string, unknown> {
   };
 }
 
-function value(x: number | null): string {
-  return x === null ? "-" : String(x);
+/**
+ * A float32 value with the 9 significant digits that identify it (not the 17 of its float64
+ * widening, which are noise); float64 values in JavaScript's shortest round-trip form.
+ */
+export function formatValue(x: number | null, dtype: string): string {
+  if (x === null) return "-";
+  return dtype === "float32" && Number.isFinite(x) ? String(Number(x.toPrecision(9))) : String(x);
 }
 
 function tensorLine(name: string, s: TensorSummary): string {
   const more = s.first.length < s.shape.reduce((n, d) => n * d, 1) ? ", ..." : "";
   const special = [s.nan ? `${s.nan} nan` : "", s.inf ? `${s.inf} inf` : ""].filter(Boolean).join(", ");
+  const first = s.first.map((x) => formatValue(x, s.dtype)).join(", ");
   return (
-    `    ${name}: ${s.dtype} ${formatShape(s.shape)} [${s.first.join(", ")}${more}]` +
-    ` min ${value(s.min)} max ${value(s.max)}${special ? ` (${special})` : ""}`
+    `    ${name}: ${s.dtype} ${formatShape(s.shape)} [${first}${more}]` +
+    ` min ${formatValue(s.min, s.dtype)} max ${formatValue(s.max, s.dtype)}${special ? ` (${special})` : ""}`
   );
 }
 

@@ -1,0 +1,79 @@
+/** `rnn-parity inspect` on a bundled fixture and its ONNX model. */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { formatValue } from "../src/cli/inspect.js";
+import { DEFAULT_FIXTURES_DIR, readManifest } from "../src/fixtures/manifest.js";
+import { readFixture } from "../src/fixtures/msgpack.js";
+import { bundled, runCli, tempDir } from "./helpers/cli-run.js";
+
+const CASE = "RNN-tanh-bias-seqfirst-bidir-L2-h0-float32";
+
+describe("inspect a fixture", () => {
+  it("shows metadata, config and every tensor with dtype, shape, first values, min and max", async () => {
+    const file = bundled(CASE);
+    const run = await runCli(["inspect", file]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const f = await readFixture(file);
+    expect(run.stdout).toContain(`rnn-parity-fixture v1: ${CASE}`);
+    expect(run.stdout).toContain(`module RNN, dtype float32, seed ${f.seed}, torch ${f.torchVersion}`);
+    expect(run.stdout).toContain("num_layers=2");
+    expect(run.stdout).toContain("bidirectional=true");
+    for (const key of [...Object.keys(f.stateDict), "input", "hx", "output", "h_n"]) expect(run.stdout).toMatch(new RegExp(`^    ${key}: float32 \\[`, "m"));
+    const out = f.outputs.output;
+    const min = Math.min(...(out?.data ?? []));
+    const first = Array.from(out?.data.subarray(0, 6) ?? []).map((x) => formatValue(x, "float32"));
+    expect(run.stdout).toContain(`output: float32 [${out?.shape.join(", ")}] [${first.join(", ")}, ...] min ${formatValue(min, "float32")}`);
+  });
+
+  it("prints JSON with --json", async () => {
+    const run = await runCli(["inspect", bundled(CASE), "--json"]);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as { kind: string; name: string; stateDict: Record<string, { shape: number[] }> };
+    expect(doc.kind).toBe("fixture");
+    expect(doc.name).toBe(CASE);
+    expect(doc.stateDict.weight_ih_l1_reverse?.shape).toEqual([6, 12]);
+  });
+
+  it("refuses a file that is no fixture with exit 2 and one line naming it", async () => {
+    const bad = join(await tempDir(), "junk.msgpack");
+    await writeFile(bad, new Uint8Array([0xc1, 0x00, 0xff]));
+    const run = await runCli(["inspect", bad]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(new RegExp(`^rnn-parity: ${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: `));
+  });
+});
+
+describe("inspect an ONNX model", async () => {
+  const manifest = await readManifest();
+  const entry = manifest.cases.find((c) => c.name === CASE)?.onnx;
+
+  it.skipIf(!entry)("shows inputs, outputs, operators and initializers", async () => {
+    const run = await runCli(["inspect", join(DEFAULT_FIXTURES_DIR, entry?.file ?? "")]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/input {2}input: float32 \[/);
+    expect(run.stdout).toMatch(/input {2}hx: float32 \[/);
+    expect(run.stdout).toMatch(/output output: float32 \[/);
+    expect(run.stdout).toMatch(/output h_n: float32 \[/);
+    expect(run.stdout).toContain("operators: ");
+    const json = await runCli(["inspect", join(DEFAULT_FIXTURES_DIR, entry?.file ?? ""), "--json"]);
+    const doc = JSON.parse(json.stdout) as { kind: string; operators: Record<string, number>; initializers: unknown[] };
+    expect(doc.kind).toBe("onnx");
+    expect(Object.keys(doc.operators).length).toBeGreaterThan(0);
+  });
+});
+
+describe("formatValue", () => {
+  it("prints float32 values with digits enough to read them back exactly", () => {
+    for (const x of [0.1, 1 / 3, -2.5e-12, 123456.789, 3.4e38].map(Math.fround)) {
+      expect(Math.fround(Number(formatValue(x, "float32")))).toBe(x);
+      expect(formatValue(x, "float32").replace(/^-|e.*$|\./g, "").replace(/^0+/, "").length).toBeLessThanOrEqual(9);
+    }
+    expect(formatValue(0.1, "float64")).toBe("0.1");
+    expect(formatValue(null, "float32")).toBe("-");
+  });
+});
