@@ -18,6 +18,8 @@ export function formatHeadroom(h: number): string {
   if (h === -Infinity) return "-inf";
   const pct = h * 100;
   if (Math.abs(pct) >= 1e4) return `${pct.toExponential(1)}%`;
+  // "100.0%" is kept for identical results; nearly identical ones must not look the same.
+  if (h < 1 && pct.toFixed(1) === "100.0") return ">99.9%";
   return `${pct.toFixed(1)}%`;
 }
 
