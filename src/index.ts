@@ -38,3 +38,19 @@ export { onnxModuleConfig } from "./fixtures/onnx-config.js";
 export type { OnnxModuleConfig, OnnxConfigOverrides } from "./fixtures/onnx-config.js";
 export { moduleFromOnnx } from "./nn/from-onnx.js";
 export type { OnnxModule } from "./nn/from-onnx.js";
+export { runCheck } from "./report/run-check.js";
+export type { CheckOptions } from "./report/run-check.js";
+export { resolveInputs } from "./report/inputs.js";
+export type { CaseSource } from "./report/inputs.js";
+export { renderPretty } from "./report/pretty.js";
+export type { PrettyOptions } from "./report/pretty.js";
+export { renderJson, JSON_SCHEMA, JSON_VERSION } from "./report/json.js";
+export { renderJunit } from "./report/junit.js";
+export type {
+  CheckResult,
+  CheckSummary,
+  ComparisonRow,
+  OracleName,
+  RequestedOracle,
+  SkippedOracle,
+} from "./report/model.js";
