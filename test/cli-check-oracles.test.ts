@@ -4,10 +4,12 @@
  */
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_FIXTURES_DIR, readManifest } from "../src/fixtures/manifest.js";
 import type { Manifest, ManifestCase } from "../src/fixtures/types.js";
-import { perturbedCopy, runCli, tempDir } from "./helpers/cli-run.js";
+import { perturbedCopy, runCli, removeTempDirs, tempDir } from "./helpers/cli-run.js";
+
+afterAll(removeTempDirs);
 
 const CASE = "RNN-relu-bias-batchfirst-bidir-L2-h0-float32";
 const CELL = "RNNCell-tanh-bias-unbatched-hx-float64";

@@ -2,12 +2,14 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "../src/fixtures/manifest.js";
 import type { Manifest } from "../src/fixtures/types.js";
-import { bundled, perturbedCopy, plainCopy, runCli, tempDir } from "./helpers/cli-run.js";
+import { bundled, perturbedCopy, plainCopy, runCli, removeTempDirs, tempDir } from "./helpers/cli-run.js";
 import { validateJsonReport } from "./helpers/json-report-schema.js";
 import { xmlProblems } from "./helpers/xml-wellformed.js";
+
+afterAll(removeTempDirs);
 
 const F32 = "RNN-tanh-bias-seqfirst-uni-L1-h0-float32";
 const F64 = "RNN-tanh-bias-seqfirst-uni-L1-h0-float64";

@@ -1,11 +1,13 @@
 /** `rnn-parity inspect` on a bundled fixture and its ONNX model. */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { formatValue } from "../src/cli/inspect.js";
 import { DEFAULT_FIXTURES_DIR, readManifest } from "../src/fixtures/manifest.js";
 import { readFixture } from "../src/fixtures/msgpack.js";
-import { bundled, runCli, tempDir } from "./helpers/cli-run.js";
+import { bundled, runCli, removeTempDirs, tempDir } from "./helpers/cli-run.js";
+
+afterAll(removeTempDirs);
 
 const CASE = "RNN-tanh-bias-seqfirst-bidir-L2-h0-float32";
 

@@ -31,13 +31,13 @@ export function summarizeTensor(t: Tensor): TensorSummary {
       if (v > max) max = v;
     }
   }
-  const any = t.data.length - nan > 0;
+  const hasNumbers = t.data.length - nan > 0;
   return {
     dtype: t.dtype,
     shape: [...t.shape],
     first: Array.from(t.data.subarray(0, FIRST_VALUES)),
-    min: any ? min : null,
-    max: any ? max : null,
+    min: hasNumbers ? min : null,
+    max: hasNumbers ? max : null,
     nan,
     inf,
   };

@@ -1,5 +1,5 @@
 /** Runs the CLI in-process with captured output, and builds edited copies of real fixtures. */
-import { copyFile, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decode, encode } from "@msgpack/msgpack";
@@ -28,8 +28,17 @@ export function bundled(caseName: string): string {
   return join(DEFAULT_FIXTURES_DIR, dtype, `${caseName}.msgpack`);
 }
 
+const created: string[] = [];
+
 export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "rnn-parity-cli-"));
+  const dir = await mkdtemp(join(tmpdir(), "rnn-parity-cli-"));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made; for afterAll. */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
 type TensorMap = { dtype: string; shape: number[]; data: Uint8Array };
