@@ -27,7 +27,7 @@ export const FULL: Profile = {
   firstCallIsSampleAboveMs: Number.POSITIVE_INFINITY,
 };
 export const QUICK: Profile = {
-  warmupMs: 150,
+  warmupMs: 400,
   sampleMs: 10,
   minSamples: 1,
   maxSamples: 5,

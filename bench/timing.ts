@@ -30,7 +30,7 @@ export async function sample(runner: Runner, calls: number): Promise<number> {
 }
 
 /** Calls per sample so one sample lasts about `targetMs`, given an estimate of one call. */
-export function callsPerSample(estimateMs: number, targetMs: number, maxCalls = 20_000): number {
+export function callsPerSample(estimateMs: number, targetMs: number, maxCalls = 100_000): number {
   if (!(estimateMs > 0)) return maxCalls;
   return Math.max(1, Math.min(maxCalls, Math.ceil(targetMs / estimateMs)));
 }

@@ -67,6 +67,7 @@ describe("bench workloads", () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(callsPerSample(0.001, 10)).toBe(10_000);
+    expect(callsPerSample(0.00001, 10)).toBe(100_000);
     expect(callsPerSample(500, 10)).toBe(1);
   });
 
