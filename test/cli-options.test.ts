@@ -1,6 +1,7 @@
 /** Command-line option parsing: reporter/--out pairing, filters. */
 import { describe, expect, it } from "vitest";
 import { compileFilter, compileFilters } from "../src/cli/filter.js";
+import { colorEnabled } from "../src/cli/io.js";
 import { foldOutOptions, parseReporters } from "../src/cli/reporters.js";
 import { UsageError } from "../src/cli/usage-error.js";
 
@@ -73,5 +74,20 @@ describe("--filter", () => {
   it("selects a case when any of several patterns matches", () => {
     expect(names.filter(compileFilters(["RNNCell", "float64"]))).toEqual([names[1], names[2]]);
     expect(names.filter(compileFilters([]))).toEqual(names);
+  });
+});
+
+describe("colour", () => {
+  it("is on for a terminal, off when NO_COLOR is set or output is not a terminal, forced by FORCE_COLOR", () => {
+    const tty = { write: () => undefined, isTTY: true };
+    const pipe = { write: () => undefined, isTTY: false };
+    expect(colorEnabled(tty, {})).toBe(true);
+    expect(colorEnabled(tty, { NO_COLOR: "1" })).toBe(false);
+    expect(colorEnabled(tty, { NO_COLOR: "" })).toBe(true);
+    expect(colorEnabled(tty, { TERM: "dumb" })).toBe(false);
+    expect(colorEnabled(pipe, {})).toBe(false);
+    expect(colorEnabled(pipe, { FORCE_COLOR: "1" })).toBe(true);
+    expect(colorEnabled(pipe, { FORCE_COLOR: "0" })).toBe(false);
+    expect(colorEnabled(tty, { NO_COLOR: "1", FORCE_COLOR: "1" })).toBe(false);
   });
 });
