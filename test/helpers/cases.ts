@@ -3,13 +3,12 @@
  * each oracle runs once per fixture, however many tests look at its tensors. Shared by the parity
  * tests of every oracle.
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Fixture, ManifestCase } from "../../src/fixtures/types.js";
 import { OUTPUT_NAMES } from "../../src/fixtures/types.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
 import { DEFAULT_FIXTURES_DIR, readManifest } from "../../src/fixtures/manifest.js";
-import { decodeFixture } from "../../src/fixtures/msgpack.js";
+import { readFixture } from "../../src/fixtures/msgpack.js";
 
 export const fixturesDir = DEFAULT_FIXTURES_DIR;
 export const manifest = await readManifest(fixturesDir);
@@ -25,16 +24,13 @@ export function outputNames(entry: ManifestCase): readonly string[] {
 const fixtures = new Map<string, Promise<Fixture>>();
 
 /**
- * The case's fixture, decoded once per test file. Decoded from a plain Uint8Array rather than via
- * readFixture: readFixture hands the decoder node's Buffer, whose slice() is a view, and
- * fromLittleEndian (src/fixtures/validate-tensor.ts) then reads tensors from the start of the file.
- * test/parity-reader.test.ts checks readFixture itself; switch back here once that passes.
+ * The case's fixture through the library's own reader, decoded once per test file
+ * (test/parity-reader.test.ts checks that reader bit for bit against a plain decoder).
  */
 export function loadFixture(entry: ManifestCase): Promise<Fixture> {
   let f = fixtures.get(entry.name);
   if (f === undefined) {
-    const path = join(fixturesDir, entry.file);
-    f = readFile(path).then((bytes) => decodeFixture(new Uint8Array(bytes), path));
+    f = readFixture(join(fixturesDir, entry.file));
     fixtures.set(entry.name, f);
   }
   return f;
