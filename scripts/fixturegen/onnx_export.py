@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import pathlib
 import warnings
@@ -28,6 +29,9 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
+
+# The dynamo exporter warns once per torchvision op that torchvision is absent; these models use none.
+logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(logging.ERROR)
 
 try:  # imported as part of the fixturegen package, or with scripts/fixturegen on sys.path
     from .onnx_graphs import OPSET, decomposed_graph, rnn_op_graph
