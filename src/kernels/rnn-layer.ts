@@ -34,9 +34,13 @@ export function batchFirstLayout(seqLen: number, batch: number): SequenceLayout 
  * One recurrent step for a whole batch:
  *   out[b] = act(round(round(hPrev[b] · W_hhᵀ + b_hh) + ih[b]))
  *
- * The two roundings (when `roundToFloat32`) sit where torch's CPU kernel materialises float32
- * tensors: `linear_hh(h)` (an addmm), then `.add_(ih)`; the activation's result is rounded by the
- * store into `out`. Primitive arguments only, so the per-step call allocates nothing.
+ * The roundings sit where torch's CPU kernel materialises tensors: `linear_hh(h)` (an addmm) is
+ * stored into `pre`, `.add_(ih)` is stored into `pre` again, and the activation's result is
+ * stored into `out`. `pre` has the module's dtype, so for float32 each store is exactly
+ * Math.fround and for float64 it is the identity: one code path serves both dtypes.
+ *
+ * The recurrent product is a (batch × H) · (H × H)ᵀ GEMM, so it gets the register-blocked kernel;
+ * the epilogue is one tight loop per batch row. Primitive arguments only: nothing is allocated.
  */
 export function rnnStep(
   batch: number,
@@ -49,29 +53,29 @@ export function rnnStep(
   ih: FloatArray,
   ihOffset: number,
   ihLd: number,
+  pre: FloatArray,
   out: FloatArray,
   outOffset: number,
   outLd: number,
   isTanh: boolean,
-  roundToFloat32: boolean,
 ): void {
   const H = hiddenSize;
+  gemmABt(batch, H, H, hPrev, hOffset, hLd, wHh, 0, H, bHh, pre, 0, H);
   for (let b = 0; b < batch; b++) {
-    const hRow = hOffset + b * hLd;
     const ihRow = ihOffset + b * ihLd;
     const outRow = outOffset + b * outLd;
-    for (let j = 0; j < H; j++) {
-      const wRow = j * H;
-      let acc = 0;
-      for (let p = 0; p < H; p++) acc += hPrev[hRow + p]! * wHh[wRow + p]!;
-      if (bHh !== null) acc += bHh[j]!;
-      let s: number;
-      if (roundToFloat32) {
-        s = Math.fround(Math.fround(acc) + ih[ihRow + j]!);
-      } else {
-        s = acc + ih[ihRow + j]!;
+    const preRow = b * H;
+    if (isTanh) {
+      for (let j = 0; j < H; j++) {
+        pre[preRow + j] = pre[preRow + j]! + ih[ihRow + j]!;
+        out[outRow + j] = Math.tanh(pre[preRow + j]!);
       }
-      out[outRow + j] = isTanh ? Math.tanh(s) : Math.max(0, s);
+    } else {
+      for (let j = 0; j < H; j++) {
+        pre[preRow + j] = pre[preRow + j]! + ih[ihRow + j]!;
+        // Math.max, not a comparison: NaN stays NaN and -0 becomes +0, as torch's relu.
+        out[outRow + j] = Math.max(0, pre[preRow + j]!);
+      }
     }
   }
 }
@@ -83,7 +87,6 @@ export interface LayerDirectionArgs {
   nonlinearity: Nonlinearity;
   /** Process time steps from last to first (torch's `_reverse` direction). */
   reverse: boolean;
-  roundToFloat32: boolean;
   /** The layer input in `layout`, rows of `inputSize` elements, starting at 0. */
   input: FloatArray;
   weights: RnnWeights;
@@ -99,50 +102,50 @@ export interface LayerDirectionArgs {
   hNOffset: number;
   /** Scratch of at least seqLen * batch * hiddenSize elements, same dtype as the output. */
   ihScratch: FloatArray;
+  /** Scratch of at least batch * hiddenSize elements, same dtype as the output. */
+  preScratch: FloatArray;
 }
 
 /**
  * Runs one layer in one direction over the whole sequence. The input projection of every time
  * step is one matrix product (rounded to the dtype as torch's `linear_ih` is); only the
- * recurrent product is done step by step.
+ * recurrent product is done step by step, reading the previous step's state straight from the
+ * output buffer.
  */
 export function rnnLayerDirection(args: LayerDirectionArgs): void {
   const { layout, inputSize, hiddenSize: H, weights, output, outputLd: ldo, outputCol: col } = args;
   const { seqLen, batch, timeStride: ts, batchStride: bs } = layout;
   const rows = seqLen * batch;
   if (rows === 0) return;
-  gemmABt(
-    rows,
-    H,
-    inputSize,
-    { data: args.input, offset: 0, ld: inputSize },
-    { data: weights.wIh, offset: 0, ld: inputSize },
-    weights.bIh,
-    { data: args.ihScratch, offset: 0, ld: H },
-  );
+  const ihScratch = args.ihScratch;
+  gemmABt(rows, H, inputSize, args.input, 0, inputSize, weights.wIh, 0, inputSize, weights.bIh, ihScratch, 0, H);
   const isTanh = args.nonlinearity === "tanh";
   const step = args.reverse ? -1 : 1;
   const first = args.reverse ? seqLen - 1 : 0;
   const outBatchLd = bs * ldo;
-  let prevT = -1;
-  for (let i = 0, t = first; i < seqLen; i++, t += step) {
-    const hSrc = prevT < 0 ? args.h0 : output;
-    const hOff = prevT < 0 ? args.h0Offset : prevT * ts * ldo + col;
-    const hLd = prevT < 0 ? H : outBatchLd;
+  let hSrc = args.h0;
+  let hOff = args.h0Offset;
+  let hLd = H;
+  let t = first;
+  for (let i = 0; i < seqLen; i++, t += step) {
+    const outOff = t * ts * ldo + col;
     rnnStep(
       batch, H,
       hSrc, hOff, hLd,
       weights.wHh, weights.bHh,
-      args.ihScratch, t * ts * H, bs * H,
-      output, t * ts * ldo + col, outBatchLd,
-      isTanh, args.roundToFloat32,
+      ihScratch, t * ts * H, bs * H,
+      args.preScratch,
+      output, outOff, outBatchLd,
+      isTanh,
     );
-    prevT = t;
+    hSrc = output;
+    hOff = outOff;
+    hLd = outBatchLd;
   }
-  const lastOff = prevT * ts * ldo + col;
+  const hN = args.hN;
   for (let b = 0; b < batch; b++) {
-    const src = lastOff + b * outBatchLd;
+    const src = hOff + b * outBatchLd;
     const dst = args.hNOffset + b * H;
-    for (let j = 0; j < H; j++) args.hN[dst + j] = output[src + j]!;
+    for (let j = 0; j < H; j++) hN[dst + j] = output[src + j]!;
   }
 }

@@ -83,13 +83,7 @@ export class RNNCell {
 
     const H = this.hiddenSize;
     const ih = this.workspace.get("ih", batch * H);
-    gemmABt(
-      batch, H, this.inputSize,
-      { data: input.data, offset: 0, ld: this.inputSize },
-      { data: this.weights.wIh, offset: 0, ld: this.inputSize },
-      this.weights.bIh,
-      { data: ih, offset: 0, ld: H },
-    );
+    gemmABt(batch, H, this.inputSize, input.data, 0, this.inputSize, this.weights.wIh, 0, this.inputSize, this.weights.bIh, ih, 0, H);
     const h = hx !== undefined ? hx.data : this.workspace.zeros("h0", batch * H);
     const out = allocate(this.dtype, batch * H);
     rnnStep(
@@ -97,8 +91,9 @@ export class RNNCell {
       h, 0, H,
       this.weights.wHh, this.weights.bHh,
       ih, 0, H,
+      this.workspace.get("pre", batch * H),
       out, 0, H,
-      this.nonlinearity === "tanh", this.dtype === "float32",
+      this.nonlinearity === "tanh",
     );
     return new Tensor(out, batched ? [batch, H] : [H]);
   }

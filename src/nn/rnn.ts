@@ -122,6 +122,7 @@ export class RNN {
     const hN = allocate(this.dtype, stateRows * batch * H);
     const h0 = hx !== undefined ? hx.data : this.workspace.zeros("h0", stateRows * batch * H);
     const ihScratch = this.workspace.get("ih", rows * H);
+    const preScratch = this.workspace.get("pre", batch * H);
     let layerInput = input.data;
     for (let layer = 0; layer < this.numLayers; layer++) {
       const last = layer === this.numLayers - 1;
@@ -135,7 +136,6 @@ export class RNN {
           hiddenSize: H,
           nonlinearity: this.nonlinearity,
           reverse: d === 1,
-          roundToFloat32: this.dtype === "float32",
           input: layerInput,
           weights: this.weights[layer]![d]!,
           h0,
@@ -146,6 +146,7 @@ export class RNN {
           hN,
           hNOffset: stateOffset,
           ihScratch,
+          preScratch,
         });
       }
       layerInput = layerOutput;
