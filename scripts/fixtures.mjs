@@ -16,7 +16,9 @@ const HELP = `Usage: npm run fixtures -- [options]   (or: zx scripts/fixtures.mj
 Regenerates fixtures/ with PyTorch: creates a venv, installs scripts/requirements.txt, runs the
 generator (python -m fixturegen.generate) into a temporary folder next to fixtures/, checks every
 case of the matrix is there with the sha256 its manifest records, and only then swaps it in.
-Reports which files are byte-identical to the previous fixtures.
+Reports which files are byte-identical to the previous fixtures. On the repository's own fixtures/
+it also rewrites (or, with --verify, checks) test/data/assert-close-cases.msgpack, torch's verdicts
+and messages that the comparison tests check src/compare against.
 
 Options:
   --verify              regenerate into a temporary folder and compare with the committed
@@ -33,6 +35,7 @@ Environment:
   RNN_PARITY_PYTHON     use this Python as is (requirements already installed); no venv, no pip
   RNN_PARITY_GENERATOR  shell command replacing "python -m fixturegen.generate"
   RNN_PARITY_VERIFIER   shell command replacing "python -m fixturegen.verify"
+  RNN_PARITY_COMPARE_CASES  shell command replacing "python -m fixturegen.compare_cases"
 
 Exit status: 0 success, 1 generation or verification failed, 2 bad usage.`;
 
@@ -282,6 +285,11 @@ async function main() {
   recoverInterruptedSwap(fixturesDir);
   if (opts.verify && !fs.existsSync(fixturesDir)) throw new Failure(`${fixturesDir} does not exist: nothing to verify`);
 
+  // test/data/assert-close-cases.msgpack (torch's own verdicts for the comparison tests) belongs to
+  // the repository, not to a fixtures folder, so only a run on the repository's fixtures/ touches it.
+  const ownsCompareCases = opts["fixtures-dir"] === undefined;
+  const compareCasesFile = path.join(repoRoot, "test", "data", "assert-close-cases.msgpack");
+  const compareCasesTool = () => pythonTool("RNN_PARITY_COMPARE_CASES", "fixturegen.compare_cases");
   const skipOnnx = opts["skip-onnx"] ? ["--skip-onnx"] : [];
   const generator = await pythonTool("RNN_PARITY_GENERATOR", "fixturegen.generate");
   const listed = await run("generator --list", withArgs(generator, ["--list"]), { capture: true });
@@ -304,10 +312,18 @@ async function main() {
       const verifier = await pythonTool("RNN_PARITY_VERIFIER", "fixturegen.verify");
       await run("verification", withArgs(verifier, ["--committed", fixturesDir, "--fresh", tmpDir, ...skipOnnx]));
       console.error(`fixtures: ${fixturesDir} agrees with a fresh regeneration of all ${expectedNames.length} cases`);
+      if (ownsCompareCases) {
+        await run("assert_close cases check", withArgs(await compareCasesTool(), ["--check", compareCasesFile]));
+        console.error(`fixtures: ${compareCasesFile} agrees with torch.testing.assert_close`);
+      }
       return 0;
     }
 
     swapIn(fixturesDir, tmpDir);
+    if (ownsCompareCases) {
+      await run("assert_close cases", withArgs(await compareCasesTool(), ["--out", compareCasesFile]));
+      console.error(`fixtures: wrote ${compareCasesFile} from torch.testing.assert_close`);
+    }
     console.error(`fixtures: wrote ${expectedNames.length} cases to ${fixturesDir}`);
     console.error(describeComparison(cmp, "the previous fixtures"));
     if (cmp.changed.length + cmp.added.length + cmp.removed.length === 0) {
