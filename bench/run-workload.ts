@@ -71,7 +71,8 @@ export async function runWorkload(
     }
     const roundMs = prepared.reduce((t, p) => t + p.calls * p.estimateMs, 0);
     const samples = Math.max(profile.minSamples, Math.min(profile.maxSamples, Math.floor(profile.budgetMs / roundMs)));
-    log(`  ${w.name}: up to ${samples} sample(s) of ${prepared.map((p) => `${p.impl.name}×${p.calls}`).join(", ")} (~${((samples * roundMs) / 1000).toFixed(1)} s)`);
+    const remainingMs = prepared.reduce((t, p) => t + Math.max(0, samples - p.samplesMs.length) * p.calls * p.estimateMs, 0);
+    log(`  ${w.name}: ${samples} sample(s) of ${prepared.map((p) => `${p.impl.name}×${p.calls}`).join(", ")} (~${(remainingMs / 1000).toFixed(1)} s)`);
 
     for (let s = 0; s < samples; s++) {
       // Rotate the order each round so no implementation always runs first (or right after another's garbage).
