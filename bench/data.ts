@@ -1,18 +1,7 @@
 /** Seeded weights and inputs, so every implementation (and every run of the bench) sees the same numbers. */
+import { layerSuffix, mulberry32 } from "../src/nn/parameters.js";
 import { Tensor } from "../src/tensor/tensor.js";
 import { layerInputSize, numDirections, type Workload } from "./workloads.js";
-
-/** mulberry32: a tiny 32-bit PRNG; quality is ample for benchmark data and it is reproducible everywhere. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uniform(random: () => number, length: number, bound: number): Float32Array {
   const out = new Float32Array(length);
@@ -27,11 +16,6 @@ export interface WorkloadData {
   readonly input: Tensor;
 }
 
-/** Torch's parameter suffix for a layer and direction: "l0", "l1_reverse", ... */
-export function paramSuffix(layer: number, direction: number): string {
-  return `l${layer}${direction === 1 ? "_reverse" : ""}`;
-}
-
 /**
  * Parameters drawn like torch's default init, U(-1/sqrt(H), 1/sqrt(H)), so the recurrence stays in
  * tanh's well-conditioned range as it would in a real model; inputs U(-1, 1).
@@ -44,11 +28,11 @@ export function makeWorkloadData(w: Workload, seed: number): WorkloadData {
   for (let layer = 0; layer < w.numLayers; layer++) {
     const inSize = layerInputSize(w, layer);
     for (let direction = 0; direction < numDirections(w); direction++) {
-      const s = paramSuffix(layer, direction);
-      stateDict[`weight_ih_${s}`] = new Tensor(uniform(random, H * inSize, bound), [H, inSize]);
-      stateDict[`weight_hh_${s}`] = new Tensor(uniform(random, H * H, bound), [H, H]);
-      stateDict[`bias_ih_${s}`] = new Tensor(uniform(random, H, bound), [H]);
-      stateDict[`bias_hh_${s}`] = new Tensor(uniform(random, H, bound), [H]);
+      const s = layerSuffix(layer, direction);
+      stateDict[`weight_ih${s}`] = new Tensor(uniform(random, H * inSize, bound), [H, inSize]);
+      stateDict[`weight_hh${s}`] = new Tensor(uniform(random, H * H, bound), [H, H]);
+      stateDict[`bias_ih${s}`] = new Tensor(uniform(random, H, bound), [H]);
+      stateDict[`bias_hh${s}`] = new Tensor(uniform(random, H, bound), [H]);
     }
   }
   const input = new Tensor(uniform(random, w.seqLen * w.batch * w.inputSize, 1), [w.seqLen, w.batch, w.inputSize]);

@@ -6,7 +6,8 @@
  */
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { makeWorkloadData, mulberry32, paramSuffix, type WorkloadData } from "../bench/data.js";
+import { makeWorkloadData, type WorkloadData } from "../bench/data.js";
+import { layerSuffix, mulberry32 } from "../src/nn/parameters.js";
 import { buildRnnModel } from "../bench/impl/onnx-model.js";
 import { tsImplementation } from "../bench/impl/ts.js";
 import { checkSameComputation, SanityError } from "../bench/sanity.js";
@@ -95,8 +96,8 @@ describe("bench ONNX model", () => {
     const data = makeWorkloadData(tiny, 3);
     const swapped: WorkloadData = { input: data.input, stateDict: { ...data.stateDict } };
     for (const kind of ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]) {
-      swapped.stateDict[`${kind}_${paramSuffix(0, 0)}`] = data.stateDict[`${kind}_${paramSuffix(0, 1)}`]!;
-      swapped.stateDict[`${kind}_${paramSuffix(0, 1)}`] = data.stateDict[`${kind}_${paramSuffix(0, 0)}`]!;
+      swapped.stateDict[`${kind}${layerSuffix(0, 0)}`] = data.stateDict[`${kind}${layerSuffix(0, 1)}`]!;
+      swapped.stateDict[`${kind}${layerSuffix(0, 1)}`] = data.stateDict[`${kind}${layerSuffix(0, 0)}`]!;
     }
     const ortOut = await runOrt(tiny, swapped);
     const runner = await tsImplementation.prepare(tiny, data);

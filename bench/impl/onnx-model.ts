@@ -7,7 +7,8 @@
  */
 import protobuf from "protobufjs";
 import { ONNX_SCHEMA } from "../../src/fixtures/onnx-schema.js";
-import { param, paramSuffix, type WorkloadData } from "../data.js";
+import { layerSuffix } from "../../src/nn/parameters.js";
+import { param, type WorkloadData } from "../data.js";
 import { layerInputSize, numDirections, type Workload } from "../workloads.js";
 
 /** Opset 17 has every operator used here in its current form (Reshape's shape as an input). */
@@ -85,14 +86,14 @@ export function buildRnnModelObject(w: Workload, data: WorkloadData): object {
   let x = "input";
   for (let layer = 0; layer < w.numLayers; layer++) {
     const inSize = layerInputSize(w, layer);
-    const dirs = Array.from({ length: D }, (_, d) => paramSuffix(layer, d));
+    const dirs = Array.from({ length: D }, (_, d) => layerSuffix(layer, d));
     initializer.push(
-      floatTensor(`W_l${layer}`, [D, H, inSize], stackDirections(dirs.map((s) => param(data, `weight_ih_${s}`)))),
-      floatTensor(`R_l${layer}`, [D, H, H], stackDirections(dirs.map((s) => param(data, `weight_hh_${s}`)))),
+      floatTensor(`W_l${layer}`, [D, H, inSize], stackDirections(dirs.map((s) => param(data, `weight_ih${s}`)))),
+      floatTensor(`R_l${layer}`, [D, H, H], stackDirections(dirs.map((s) => param(data, `weight_hh${s}`)))),
       floatTensor(
         `B_l${layer}`,
         [D, 2 * H],
-        stackDirections(dirs.flatMap((s) => [param(data, `bias_ih_${s}`), param(data, `bias_hh_${s}`)])),
+        stackDirections(dirs.flatMap((s) => [param(data, `bias_ih${s}`), param(data, `bias_hh${s}`)])),
       ),
     );
     const y = `Y_l${layer}`;

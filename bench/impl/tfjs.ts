@@ -5,7 +5,8 @@
  * it has a single bias and projects the input one step at a time inside its loop.
  */
 import * as tf from "@tensorflow/tfjs";
-import { param, paramSuffix, type WorkloadData } from "../data.js";
+import { layerSuffix } from "../../src/nn/parameters.js";
+import { param, type WorkloadData } from "../data.js";
 import { layerInputSize, numDirections, type Workload } from "../workloads.js";
 import type { Implementation, Runner } from "./types.js";
 
@@ -33,13 +34,13 @@ interface DirectionWeights {
 }
 
 function loadDirection(w: Workload, data: WorkloadData, layer: number, direction: number): DirectionWeights {
-  const s = paramSuffix(layer, direction);
+  const s = layerSuffix(layer, direction);
   const H = w.hiddenSize;
   const inSize = layerInputSize(w, layer);
   return {
-    wIh: tf.tensor2d(param(data, `weight_ih_${s}`), [H, inSize]),
-    wHh: tf.tensor2d(param(data, `weight_hh_${s}`), [H, H]),
-    bias: tf.tidy(() => tf.add<tf.Tensor1D>(tf.tensor1d(param(data, `bias_ih_${s}`)), tf.tensor1d(param(data, `bias_hh_${s}`)))),
+    wIh: tf.tensor2d(param(data, `weight_ih${s}`), [H, inSize]),
+    wHh: tf.tensor2d(param(data, `weight_hh${s}`), [H, H]),
+    bias: tf.tidy(() => tf.add<tf.Tensor1D>(tf.tensor1d(param(data, `bias_ih${s}`)), tf.tensor1d(param(data, `bias_hh${s}`)))),
     reverse: direction === 1,
   };
 }
