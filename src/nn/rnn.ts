@@ -6,6 +6,7 @@ import {
   timeMajorLayout,
   type RnnWeights,
 } from "../kernels/rnn-layer.js";
+import { WasmRnnEngine } from "../kernels/wasm-rnn.js";
 import { Workspace } from "../kernels/workspace.js";
 import { allocate, type DType } from "../tensor/dtype.js";
 import { Tensor, formatShape } from "../tensor/tensor.js";
@@ -13,6 +14,9 @@ import { pythonTuple, requireDtype, requireTensor } from "./checks.js";
 import { resolveRnnOptions, type RNNOptions } from "./options.js";
 import { initParameters, layerSuffix, rnnParameterSpecs, weightsFor } from "./parameters.js";
 import { copyStateDict, loadStateDictStrict } from "./state-dict.js";
+
+/** Multiply-adds per layer-direction below which forward stays on the scalar kernels (measured crossover). */
+const WASM_MIN_MACS = 4096;
 
 /**
  * A multi-layer Elman RNN, torch.nn.RNN, for inference.
@@ -49,6 +53,10 @@ export class RNN {
   /** weights[layer][direction] */
   private readonly weights: RnnWeights[][];
   private readonly workspace: Workspace;
+  /** weights in layer-major, direction-minor order, as the WebAssembly engine indexes them. */
+  private readonly flatWeights: RnnWeights[];
+  /** Built on the first call big enough to use it; null once WebAssembly SIMD proved missing. */
+  private engine: WasmRnnEngine | null | undefined;
 
   constructor(options: RNNOptions) {
     const cfg = resolveRnnOptions(options);
@@ -70,6 +78,26 @@ export class RNN {
       this.weights.push(row);
     }
     this.workspace = new Workspace(cfg.dtype);
+    this.flatWeights = this.weights.flat();
+  }
+
+  /**
+   * The WebAssembly engine when the call is big enough for it to pay: below about this much work
+   * per call (multiply-adds of one layer-direction), the scalar path's lower call overhead wins.
+   */
+  private engineFor(rows: number): WasmRnnEngine | null {
+    const H = this.hiddenSize;
+    if (rows * H * (this.inputSize + H) < WASM_MIN_MACS || this.inputSize === 0) return null;
+    if (this.engine === undefined) {
+      const shapes = [];
+      for (let layer = 0; layer < this.numLayers; layer++) {
+        for (let d = 0; d < this.numDirections; d++) {
+          shapes.push({ inputSize: layer === 0 ? this.inputSize : this.numDirections * H, hiddenSize: H });
+        }
+      }
+      this.engine = WasmRnnEngine.create(this.dtype, shapes);
+    }
+    return this.engine;
   }
 
   get numDirections(): number {
@@ -121,33 +149,38 @@ export class RNN {
     const output = allocate(this.dtype, rows * D * H);
     const hN = allocate(this.dtype, stateRows * batch * H);
     const h0 = hx !== undefined ? hx.data : this.workspace.zeros("h0", stateRows * batch * H);
-    const ihScratch = this.workspace.get("ih", rows * H);
-    const preScratch = this.workspace.get("pre", batch * H);
+    const engine = this.engineFor(rows);
+    const isTanh = this.nonlinearity === "tanh";
     let layerInput = input.data;
     for (let layer = 0; layer < this.numLayers; layer++) {
       const last = layer === this.numLayers - 1;
       // Intermediate layers ping-pong between two scratch buffers; the last writes the result.
-      const layerOutput = last ? output : this.workspace.get(`layer${layer % 2}`, rows * D * H);
-      for (let d = 0; d < D; d++) {
-        const stateOffset = (layer * D + d) * batch * H;
-        rnnLayerDirection({
-          layout,
-          inputSize: layer === 0 ? this.inputSize : D * H,
-          hiddenSize: H,
-          nonlinearity: this.nonlinearity,
-          reverse: d === 1,
-          input: layerInput,
-          weights: this.weights[layer]![d]!,
-          h0,
-          h0Offset: stateOffset,
-          output: layerOutput,
-          outputLd: D * H,
-          outputCol: d * H,
-          hN,
-          hNOffset: stateOffset,
-          ihScratch,
-          preScratch,
-        });
+      const layerOutput = last ? output : this.workspace.get(layer % 2 === 0 ? "layer0" : "layer1", rows * D * H);
+      if (engine !== null) {
+        const index = layer * D;
+        engine.runLayer(this.flatWeights, index, D, layout, isTanh, layerInput, h0, index * batch * H, layerOutput, D * H, hN);
+      } else {
+        for (let d = 0; d < D; d++) {
+          const stateOffset = (layer * D + d) * batch * H;
+          rnnLayerDirection({
+            layout,
+            inputSize: layer === 0 ? this.inputSize : D * H,
+            hiddenSize: H,
+            nonlinearity: this.nonlinearity,
+            reverse: d === 1,
+            input: layerInput,
+            weights: this.weights[layer]![d]!,
+            h0,
+            h0Offset: stateOffset,
+            output: layerOutput,
+            outputLd: D * H,
+            outputCol: d * H,
+            hN,
+            hNOffset: stateOffset,
+            ihScratch: this.workspace.get("ih", rows * H),
+            preScratch: this.workspace.get("pre", batch * H),
+          });
+        }
       }
       layerInput = layerOutput;
     }
@@ -162,6 +195,7 @@ export class RNN {
   /** load_state_dict(strict=True); see {@link loadStateDictStrict} for casting and atomicity. */
   loadStateDict(stateDict: Record<string, Tensor>): void {
     loadStateDictStrict("RNN", this.params, stateDict);
+    this.engine?.markStale();
   }
 
   stateDict(): Record<string, Tensor> {

@@ -1,0 +1,177 @@
+import type { DType, FloatArray } from "../tensor/dtype.js";
+import type { RnnWeights, SequenceLayout } from "./rnn-layer.js";
+import { instantiateKernels, packTransposed, type WasmGemm, type WasmKernels } from "./wasm-gemm.js";
+
+/** One layer-direction's geometry: its input width and hidden size. */
+export interface LayerShape {
+  inputSize: number;
+  hiddenSize: number;
+}
+
+const PAGE = 65536;
+const align16 = (n: number): number => (n + 15) & ~15;
+const roundUp4 = (n: number): number => (n + 3) & ~3;
+
+interface PackedOffsets {
+  wIh: number;
+  wHh: number;
+  bIh: number;
+  bHh: number;
+}
+
+/**
+ * Runs whole RNN layers with the WebAssembly GEMM (wasm-gemm.ts) and the same per-step epilogue
+ * as the scalar path, so results are bit-identical to rnnLayerDirection.
+ *
+ * The instance's linear memory holds the weights packed as f64 (refreshed after `markStale`,
+ * i.e. after every loadStateDict), then per call: the layer input (rows padded to a multiple of
+ * 4 with zeros), the input projection, the step's pre-activation, and the hidden state in its
+ * own zero-padded buffer, because the kernel reads 4 rows at a time and the output tensor's rows
+ * cannot be padded. Memory only grows; a steady stream of same-sized calls allocates nothing
+ * here. The module's output tensors are ordinary JS arrays and never alias this memory.
+ */
+export class WasmRnnEngine {
+  private readonly gemm: WasmGemm;
+  private readonly memory: WasmKernels["memory"];
+  private readonly es: number;
+  private readonly packed: PackedOffsets[];
+  private readonly scratchBase: number;
+  private stale = true;
+  private buffer: ArrayBuffer | null = null;
+  private view: FloatArray = new Float32Array(0);
+  private f64: Float64Array = new Float64Array(0);
+
+  private constructor(kernels: WasmKernels, private readonly dtype: DType, private readonly shapes: readonly LayerShape[]) {
+    this.gemm = dtype === "float32" ? kernels.gemm32 : kernels.gemm64;
+    this.memory = kernels.memory;
+    this.es = dtype === "float32" ? 4 : 8;
+    let at = 16; // address 0 means "no bias" to the kernel
+    this.packed = shapes.map(({ inputSize, hiddenSize }) => {
+      const hp = roundUp4(hiddenSize);
+      const o = { wIh: at, wHh: 0, bIh: 0, bHh: 0 };
+      at = align16(at + hp * inputSize * 8);
+      o.wHh = at;
+      at = align16(at + hp * hiddenSize * 8);
+      o.bIh = at;
+      at = align16(at + hp * 8);
+      o.bHh = at;
+      at = align16(at + hp * 8);
+      return o;
+    });
+    this.scratchBase = at;
+  }
+
+  /** An engine for these layer-directions (in the module's order), or null without WebAssembly SIMD. */
+  static create(dtype: DType, shapes: readonly LayerShape[]): WasmRnnEngine | null {
+    const kernels = instantiateKernels();
+    return kernels === null ? null : new WasmRnnEngine(kernels, dtype, shapes);
+  }
+
+  /** The module's parameters changed: repack before the next run. */
+  markStale(): void {
+    this.stale = true;
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (this.buffer !== this.memory.buffer) {
+      this.buffer = this.memory.buffer;
+      this.view = this.dtype === "float32" ? new Float32Array(this.buffer) : new Float64Array(this.buffer);
+      this.f64 = new Float64Array(this.buffer);
+    }
+  }
+
+  private pack(weights: readonly RnnWeights[]): void {
+    this.ensure(this.scratchBase);
+    const f64 = this.f64;
+    for (let i = 0; i < this.shapes.length; i++) {
+      const { inputSize, hiddenSize: H } = this.shapes[i]!;
+      const w = weights[i]!;
+      const o = this.packed[i]!;
+      packTransposed(w.wIh, H, inputSize, f64, o.wIh / 8);
+      packTransposed(w.wHh, H, H, f64, o.wHh / 8);
+      const hp = roundUp4(H);
+      for (let j = 0; j < hp; j++) {
+        f64[o.bIh / 8 + j] = w.bIh !== null && j < H ? w.bIh[j]! : 0;
+        f64[o.bHh / 8 + j] = w.bHh !== null && j < H ? w.bHh[j]! : 0;
+      }
+    }
+    this.stale = false;
+  }
+
+  /**
+   * One layer, every direction: `index` is the first layer-direction's position in the shapes
+   * given to `create`; direction d uses `index + d`, reads h0 rows at `h0Offset + d·batch·H`,
+   * writes output columns [d·H, (d+1)·H) of rows `outputLd` wide, and hN like h0.
+   */
+  runLayer(
+    weights: readonly RnnWeights[],
+    index: number,
+    directions: number,
+    layout: SequenceLayout,
+    isTanh: boolean,
+    input: FloatArray,
+    h0: FloatArray,
+    h0Offset: number,
+    output: FloatArray,
+    outputLd: number,
+    hN: FloatArray,
+  ): void {
+    const { inputSize, hiddenSize: H } = this.shapes[index]!;
+    const { seqLen, batch, timeStride: ts, batchStride: bs } = layout;
+    const es = this.es;
+    const hp = roundUp4(H);
+    const rows = seqLen * batch;
+    const rows4 = roundUp4(rows);
+    const batch4 = roundUp4(batch);
+    const x = this.scratchBase;
+    const ih = align16(x + rows4 * inputSize * es);
+    const pre = align16(ih + rows4 * hp * es);
+    const h = align16(pre + batch4 * hp * es);
+    this.ensure(align16(h + batch4 * H * es));
+    if (this.stale) this.pack(weights);
+    const v = this.view;
+    v.set(input.subarray(0, rows * inputSize), x / es);
+    v.fill(0, x / es + rows * inputSize, x / es + rows4 * inputSize);
+    const ihBase = ih / es;
+    const preBase = pre / es;
+    const hBase = h / es;
+    for (let d = 0; d < directions; d++) {
+      const o = this.packed[index + d]!;
+      this.gemm(x, inputSize * es, x + rows4 * inputSize * es, inputSize, o.wIh, hp >> 2, o.bIh, ih, hp * es);
+      const stateOffset = h0Offset + d * batch * H;
+      v.set(h0.subarray(stateOffset, stateOffset + batch * H), hBase);
+      v.fill(0, hBase + batch * H, hBase + batch4 * H);
+      const col = d * H;
+      for (let i = 0; i < seqLen; i++) {
+        const t = d === 1 ? seqLen - 1 - i : i;
+        this.gemm(h, H * es, h + batch4 * H * es, H, o.wHh, hp >> 2, o.bHh, pre, hp * es);
+        for (let b = 0; b < batch; b++) {
+          const row = t * ts + b * bs;
+          const ihRow = ihBase + row * hp;
+          const preRow = preBase + b * hp;
+          const outRow = row * outputLd + col;
+          const hRow = hBase + b * H;
+          // As rnnStep: the stores into `v` round to the dtype exactly where torch does.
+          if (isTanh) {
+            for (let j = 0; j < H; j++) {
+              v[preRow + j] = v[preRow + j]! + v[ihRow + j]!;
+              const y = Math.tanh(v[preRow + j]!);
+              output[outRow + j] = y;
+              v[hRow + j] = y;
+            }
+          } else {
+            for (let j = 0; j < H; j++) {
+              v[preRow + j] = v[preRow + j]! + v[ihRow + j]!;
+              const y = Math.max(0, v[preRow + j]!);
+              output[outRow + j] = y;
+              v[hRow + j] = y;
+            }
+          }
+        }
+      }
+      for (let k = 0; k < batch * H; k++) hN[stateOffset + k] = v[hBase + k]!;
+    }
+  }
+}
