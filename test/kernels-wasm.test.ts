@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { gemmABt } from "../src/kernels/gemm.js";
 import { instantiateKernels, packTransposed } from "../src/kernels/wasm-gemm.js";
+import { tanhF32 } from "../src/kernels/tanh-f32.js";
 import { RNN } from "../src/nn/rnn.js";
 import { Tensor } from "../src/tensor/tensor.js";
 import { mulberry32 } from "../src/nn/parameters.js";
@@ -94,5 +95,26 @@ describe("RNN forward on the WebAssembly engine", () => {
     steps.forEach((s, t) => joined.set(s, t * 60));
     expect(Array.from(out.data)).toEqual(Array.from(joined));
     expect(Array.from(hN.data)).toEqual(Array.from(h!.data));
+  });
+});
+
+describe("tanhF32", () => {
+  // Math.tanh rounded to float32 is what the float32 path computed before tanhF32; agreement on a
+  // broad sweep keeps the torch parity of that path (test/parity.test.ts runs both dtypes).
+  it("rounds to the same float32 as Math.tanh across the float32 range and on special values", () => {
+    const f32 = new Float32Array(1);
+    const bits = new Uint32Array(f32.buffer);
+    let mismatches = 0;
+    for (let b = 0; b < 0x41500000; b += 1009) {
+      bits[0] = b;
+      for (const x of [f32[0]!, -f32[0]!]) {
+        if (!Object.is(Math.fround(tanhF32(x)), Math.fround(Math.tanh(x)))) mismatches++;
+      }
+    }
+    expect(mismatches).toBe(0);
+    for (const x of [0, -0, Infinity, -Infinity, 0.01, -0.01, 9.1, -9.1, 1e-40, 88]) {
+      expect(Object.is(Math.fround(tanhF32(x)), Math.fround(Math.tanh(x)))).toBe(true);
+    }
+    expect(tanhF32(Number.NaN)).toBeNaN();
   });
 });

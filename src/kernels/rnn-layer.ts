@@ -1,6 +1,7 @@
 import type { FloatArray } from "../tensor/dtype.js";
 import type { Nonlinearity } from "./activation.js";
 import { gemmABt } from "./gemm.js";
+import { tanhF32 } from "./tanh-f32.js";
 
 /** One layer-direction's parameters, torch's layout: weights (H × in) and (H × H), biases (H) or null. */
 export interface RnnWeights {
@@ -61,11 +62,17 @@ export function rnnStep(
 ): void {
   const H = hiddenSize;
   gemmABt(batch, H, H, hPrev, hOffset, hLd, wHh, 0, H, bHh, pre, 0, H);
+  const f32 = out instanceof Float32Array;
   for (let b = 0; b < batch; b++) {
     const ihRow = ihOffset + b * ihLd;
     const outRow = outOffset + b * outLd;
     const preRow = b * H;
-    if (isTanh) {
+    if (isTanh && f32) {
+      for (let j = 0; j < H; j++) {
+        pre[preRow + j] = pre[preRow + j]! + ih[ihRow + j]!;
+        out[outRow + j] = tanhF32(pre[preRow + j]!);
+      }
+    } else if (isTanh) {
       for (let j = 0; j < H; j++) {
         pre[preRow + j] = pre[preRow + j]! + ih[ihRow + j]!;
         out[outRow + j] = Math.tanh(pre[preRow + j]!);

@@ -1,5 +1,6 @@
 import type { DType, FloatArray } from "../tensor/dtype.js";
 import type { RnnWeights, SequenceLayout } from "./rnn-layer.js";
+import { tanhF32 } from "./tanh-f32.js";
 import { instantiateKernels, packTransposed, type WasmGemm, type WasmKernels } from "./wasm-gemm.js";
 
 /** One layer-direction's geometry: its input width and hidden size. */
@@ -154,7 +155,14 @@ export class WasmRnnEngine {
           const outRow = row * outputLd + col;
           const hRow = hBase + b * H;
           // As rnnStep: the stores into `v` round to the dtype exactly where torch does.
-          if (isTanh) {
+          if (isTanh && es === 4) {
+            for (let j = 0; j < H; j++) {
+              v[preRow + j] = v[preRow + j]! + v[ihRow + j]!;
+              const y = tanhF32(v[preRow + j]!);
+              output[outRow + j] = y;
+              v[hRow + j] = y;
+            }
+          } else if (isTanh) {
             for (let j = 0; j < H; j++) {
               v[preRow + j] = v[preRow + j]! + v[ihRow + j]!;
               const y = Math.tanh(v[preRow + j]!);

@@ -1,27 +1,32 @@
 import { allocate, type DType, type FloatArray } from "../tensor/dtype.js";
 
+/** Scratch slots of a module. Numbered, not named: a lookup is an array index, not a hash. */
+export const Slot = { Ih: 0, Pre: 1, Zeros: 2, Layer0: 3, Layer1: 4 } as const;
+export type Slot = (typeof Slot)[keyof typeof Slot];
+
 /**
  * Grow-only scratch buffers, reused across forward calls so a steady stream of same-sized
  * inputs allocates nothing but the returned tensors. A buffer may be longer than asked for;
  * kernels only touch the prefix they need.
  */
 export class Workspace {
-  private readonly buffers = new Map<string, FloatArray>();
+  private readonly buffers: (FloatArray | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
 
   constructor(readonly dtype: DType) {}
 
-  get(name: string, length: number): FloatArray {
-    const existing = this.buffers.get(name);
+  get(slot: Slot, length: number): FloatArray {
+    const existing = this.buffers[slot];
     if (existing !== undefined && existing.length >= length) return existing;
     const fresh = allocate(this.dtype, length);
-    this.buffers.set(name, fresh);
+    this.buffers[slot] = fresh;
     return fresh;
   }
 
-  /** A buffer whose first `length` elements are zero. */
-  zeros(name: string, length: number): FloatArray {
-    const buf = this.get(name, length);
-    buf.fill(0, 0, length);
-    return buf;
+  /**
+   * A buffer of at least `length` zeros. It is filled only when allocated, so callers must treat
+   * it as read-only (kernels only read an initial hidden state).
+   */
+  zeros(length: number): FloatArray {
+    return this.get(Slot.Zeros, length);
   }
 }

@@ -1,7 +1,7 @@
 import { ModuleError } from "../errors.js";
 import { gemmABt } from "../kernels/gemm.js";
 import { rnnStep, type RnnWeights } from "../kernels/rnn-layer.js";
-import { Workspace } from "../kernels/workspace.js";
+import { Slot, Workspace } from "../kernels/workspace.js";
 import type { Nonlinearity } from "../kernels/activation.js";
 import { allocate, type DType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -82,16 +82,16 @@ export class RNNCell {
     }
 
     const H = this.hiddenSize;
-    const ih = this.workspace.get("ih", batch * H);
+    const ih = this.workspace.get(Slot.Ih, batch * H);
     gemmABt(batch, H, this.inputSize, input.data, 0, this.inputSize, this.weights.wIh, 0, this.inputSize, this.weights.bIh, ih, 0, H);
-    const h = hx !== undefined ? hx.data : this.workspace.zeros("h0", batch * H);
+    const h = hx !== undefined ? hx.data : this.workspace.zeros(batch * H);
     const out = allocate(this.dtype, batch * H);
     rnnStep(
       batch, H,
       h, 0, H,
       this.weights.wHh, this.weights.bHh,
       ih, 0, H,
-      this.workspace.get("pre", batch * H),
+      this.workspace.get(Slot.Pre, batch * H),
       out, 0, H,
       this.nonlinearity === "tanh",
     );

@@ -7,7 +7,7 @@ import {
   type RnnWeights,
 } from "../kernels/rnn-layer.js";
 import { WasmRnnEngine } from "../kernels/wasm-rnn.js";
-import { Workspace } from "../kernels/workspace.js";
+import { Slot, Workspace } from "../kernels/workspace.js";
 import { allocate, type DType } from "../tensor/dtype.js";
 import { Tensor, formatShape } from "../tensor/tensor.js";
 import { pythonTuple, requireDtype, requireTensor } from "./checks.js";
@@ -148,14 +148,14 @@ export class RNN {
     const rows = seqLen * batch;
     const output = allocate(this.dtype, rows * D * H);
     const hN = allocate(this.dtype, stateRows * batch * H);
-    const h0 = hx !== undefined ? hx.data : this.workspace.zeros("h0", stateRows * batch * H);
+    const h0 = hx !== undefined ? hx.data : this.workspace.zeros(stateRows * batch * H);
     const engine = this.engineFor(rows);
     const isTanh = this.nonlinearity === "tanh";
     let layerInput = input.data;
     for (let layer = 0; layer < this.numLayers; layer++) {
       const last = layer === this.numLayers - 1;
       // Intermediate layers ping-pong between two scratch buffers; the last writes the result.
-      const layerOutput = last ? output : this.workspace.get(layer % 2 === 0 ? "layer0" : "layer1", rows * D * H);
+      const layerOutput = last ? output : this.workspace.get(layer % 2 === 0 ? Slot.Layer0 : Slot.Layer1, rows * D * H);
       if (engine !== null) {
         const index = layer * D;
         engine.runLayer(this.flatWeights, index, D, layout, isTanh, layerInput, h0, index * batch * H, layerOutput, D * H, hN);
@@ -177,8 +177,8 @@ export class RNN {
             outputCol: d * H,
             hN,
             hNOffset: stateOffset,
-            ihScratch: this.workspace.get("ih", rows * H),
-            preScratch: this.workspace.get("pre", batch * H),
+            ihScratch: this.workspace.get(Slot.Ih, rows * H),
+            preScratch: this.workspace.get(Slot.Pre, batch * H),
           });
         }
       }
