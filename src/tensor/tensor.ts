@@ -36,7 +36,9 @@ export class Tensor {
       );
     }
     this.data = data;
-    this.shape = Object.freeze([...shape]);
+    // A private copy, typed readonly; not Object.freeze, which costs a third of a tutorial-sized
+    // forward pass (measured in docs/benchmark.md, Kernel notes).
+    this.shape = shape.slice();
     this.dtype = dtypeOf(data);
   }
 
