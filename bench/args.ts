@@ -1,6 +1,14 @@
 /** Command-line options of `npm run bench` and the two run profiles. */
-import { Command } from "commander";
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Command, CommanderError } from "commander";
 import { IMPLEMENTATIONS, type ImplementationName } from "./impl/types.js";
+import { filterWorkloads, WORKLOADS, type Workload } from "./workloads.js";
+
+/** A bad command line: main prints its message on one line and exits 2, before anything runs. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
 
 export interface Profile {
   /** Each implementation is called for at least this long before timing (at least once). */
@@ -40,7 +48,8 @@ export interface BenchOptions {
   quick: boolean;
   json: string | undefined;
   markdown: boolean;
-  filter: string | undefined;
+  /** The workloads --filter selects, in ladder order; never empty. */
+  workloads: Workload[];
   implementations: ImplementationName[];
   seed: number;
 }
@@ -50,7 +59,7 @@ function parseImplementations(list: string): ImplementationName[] {
   const out: ImplementationName[] = [];
   for (const n of names) {
     const found = IMPLEMENTATIONS.find((i) => i === n);
-    if (found === undefined) throw new Error(`--impl: unknown implementation "${n}" (expected ${IMPLEMENTATIONS.join(", ")})`);
+    if (found === undefined) throw new UsageError(`--impl: unknown implementation "${n}" (expected ${IMPLEMENTATIONS.join(", ")})`);
     if (!out.includes(found)) out.push(found);
   }
   // onnxruntime is the reference for the sanity check and the ratio column, so it always runs.
@@ -58,7 +67,30 @@ function parseImplementations(list: string): ImplementationName[] {
   return IMPLEMENTATIONS.filter((i) => out.includes(i));
 }
 
-export function parseArgs(argv: readonly string[]): BenchOptions {
+function selectWorkloads(filter: string | undefined): Workload[] {
+  let workloads: Workload[];
+  try {
+    workloads = filterWorkloads(WORKLOADS, filter);
+  } catch (err) {
+    // An invalid /regex/.
+    throw new UsageError(`--filter: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (workloads.length === 0) {
+    throw new UsageError(`--filter: "${filter ?? ""}" matches no workload (have ${WORKLOADS.map((w) => w.name).join(", ")})`);
+  }
+  return workloads;
+}
+
+/** The --json file is written only after every workload ran: refuse a path that cannot work before spending minutes. */
+function checkJsonPath(file: string | undefined): void {
+  if (file === undefined) return;
+  const folder = dirname(resolve(file));
+  if (!(statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false)) throw new UsageError(`--json: ${folder} is not a directory`);
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false) throw new UsageError(`--json: ${file} is a directory`);
+}
+
+/** The options, or null when --help was printed. Throws UsageError for any bad usage, commander's included. */
+export function parseArgs(argv: readonly string[]): BenchOptions | null {
   const program = new Command("bench")
     .description("Times the TypeScript RNN forward pass against onnxruntime-node and TensorFlow.js (cpu backend).")
     .option("--quick", "fewer and shorter samples (about a minute in all)", false)
@@ -68,17 +100,25 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     .option("--impl <list>", `comma-separated implementations (${IMPLEMENTATIONS.join(", ")}); onnxruntime always runs`, IMPLEMENTATIONS.join(","))
     .option("--seed <n>", "seed of the weights and inputs", "20240601")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  program.parse([...argv], { from: "user" });
+    // Errors are reported by main, as one "bench: ..." line; help still goes to stdout.
+    .configureOutput({ outputError: () => {} });
+  try {
+    program.parse([...argv], { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError && err.exitCode === 0) return null;
+    if (err instanceof CommanderError) throw new UsageError(err.message.replace(/^error: /, ""));
+    throw err;
+  }
   const o = program.opts<{ quick: boolean; json?: string; markdown: boolean; filter?: string; impl: string; seed: string }>();
   const seed = Number(o.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`--seed: expected an integer in [0, 2^32), got "${o.seed}"`);
+  if (o.seed.trim() === "" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed: expected an integer in [0, 2^32), got "${o.seed}"`);
+  checkJsonPath(o.json);
   return {
     profile: o.quick ? QUICK : FULL,
     quick: o.quick,
     json: o.json,
     markdown: o.markdown,
-    filter: o.filter,
+    workloads: selectWorkloads(o.filter),
     implementations: parseImplementations(o.impl),
     seed,
   };

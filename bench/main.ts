@@ -7,16 +7,13 @@ import { tsImplementation } from "./impl/ts.js";
 import type { Implementation } from "./impl/types.js";
 import { formatMachine, machineInfo } from "./machine.js";
 import { formatMarkdown, formatTable, writeJson, type ResultRow } from "./output.js";
+import { reportError } from "./report-error.js";
 import { runWorkload } from "./run-workload.js";
-import { filterWorkloads, WORKLOADS } from "./workloads.js";
 
 const ALL: readonly Implementation[] = [onnxruntimeImplementation, tsImplementation, tfjsImplementation];
 
 async function main(options: BenchOptions): Promise<void> {
-  const workloads = filterWorkloads(WORKLOADS, options.filter);
-  if (workloads.length === 0) {
-    throw new Error(`--filter: "${options.filter ?? ""}" matches no workload (have ${WORKLOADS.map((w) => w.name).join(", ")})`);
-  }
+  const workloads = options.workloads;
   const implementations = ALL.filter((i) => options.implementations.includes(i.name));
   const machine = machineInfo({ "onnxruntime-node": onnxruntimeImplementation.version, "@tensorflow/tfjs": tfjsImplementation.version });
   const gcNote = typeof Reflect.get(globalThis, "gc") === "function" ? "" : " (no --expose-gc: GC between samples disabled)";
@@ -46,16 +43,17 @@ async function main(options: BenchOptions): Promise<void> {
   }
 }
 
-let options: BenchOptions;
+function fail(err: unknown): never {
+  const { line, exitCode } = reportError(err);
+  process.stderr.write(`${line}\n`);
+  process.exit(exitCode);
+}
+
+let options: BenchOptions | null;
 try {
   options = parseArgs(process.argv.slice(2));
 } catch (err) {
-  // commander has already printed help or its own message for its errors.
-  const code = typeof err === "object" && err !== null && "exitCode" in err && typeof err.exitCode === "number" ? err.exitCode : 2;
-  if (!(typeof err === "object" && err !== null && "code" in err)) process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(code);
+  fail(err);
 }
-main(options).catch((err: unknown) => {
-  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+if (options === null) process.exit(0);
+main(options).catch(fail);

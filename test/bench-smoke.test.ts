@@ -6,10 +6,13 @@
  */
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
+import { parseArgs, UsageError } from "../bench/args.js";
 import { makeWorkloadData, type WorkloadData } from "../bench/data.js";
 import { layerSuffix, mulberry32 } from "../src/nn/parameters.js";
 import { buildRnnModel } from "../bench/impl/onnx-model.js";
+import { tfjsImplementation } from "../bench/impl/tfjs.js";
 import { tsImplementation } from "../bench/impl/ts.js";
+import { reportError } from "../bench/report-error.js";
 import { checkSameComputation, SanityError } from "../bench/sanity.js";
 import { callsPerSample, gflops, median } from "../bench/timing.js";
 import { filterWorkloads, forwardFlops, layerInputSize, WORKLOADS, type Workload } from "../bench/workloads.js";
@@ -92,7 +95,19 @@ describe("bench ONNX model", () => {
     expect(() => checkSameComputation(tiny, "ts", tsOut, ortOut)).not.toThrow();
   });
 
-  it("lets the sanity guard catch a model with its directions swapped", async () => {
+  it("computes what tfjs computes, so the third implementation is timed on the same computation", async () => {
+    const data = makeWorkloadData(tiny, 3);
+    const ortOut = await runOrt(tiny, data);
+    const runner = await tfjsImplementation.prepare(tiny, data);
+    try {
+      const tfjsOut = await runner.forward();
+      expect(() => checkSameComputation(tiny, "tfjs", tfjsOut, ortOut)).not.toThrow();
+    } finally {
+      await runner.dispose();
+    }
+  });
+
+  it("lets the sanity guard catch a model with its directions swapped, reported on one line", async () => {
     const data = makeWorkloadData(tiny, 3);
     const swapped: WorkloadData = { input: data.input, stateDict: { ...data.stateDict } };
     for (const kind of ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]) {
@@ -102,6 +117,47 @@ describe("bench ONNX model", () => {
     const ortOut = await runOrt(tiny, swapped);
     const runner = await tsImplementation.prepare(tiny, data);
     const tsOut = await runner.forward();
-    expect(() => checkSameComputation(tiny, "ts", tsOut, ortOut)).toThrow(SanityError);
+    let caught: unknown;
+    try {
+      checkSameComputation(tiny, "ts", tsOut, ortOut);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(SanityError);
+    const { line, exitCode } = reportError(caught);
+    expect(exitCode).toBe(1);
+    expect(line).not.toContain("\n");
+    expect(line).toMatch(/^bench: ts output differs from onnxruntime on workload tiny .*Tensor-likes are not close!; Mismatched elements: /);
+  });
+});
+
+describe("bench command line", () => {
+  it("selects workloads and implementations", () => {
+    const o = parseArgs(["--quick", "--filter", "/^small/", "--impl", "ts"]);
+    expect(o?.workloads.map((w) => w.name)).toEqual(["small", "small-2l-bi"]);
+    expect(o?.implementations).toEqual(["ts", "onnxruntime"]);
+    expect(o?.profile.maxSamples).toBe(5);
+  });
+
+  it.each([
+    [["--bogus"], "unknown option '--bogus'"],
+    [["extra"], "too many arguments"],
+    [["--filter", "nope"], '--filter: "nope" matches no workload'],
+    [["--filter", "/[/"], "--filter: Invalid regular expression"],
+    [["--impl", "pytorch"], '--impl: unknown implementation "pytorch"'],
+    [["--seed", "1.5"], "--seed: expected an integer"],
+    [["--json", "/no/such/folder/rows.json"], "--json: /no/such/folder is not a directory"],
+  ])("refuses %j before running anything: one line, exit 2", (argv, message) => {
+    let caught: unknown;
+    try {
+      parseArgs(argv);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UsageError);
+    const { line, exitCode } = reportError(caught);
+    expect(exitCode).toBe(2);
+    expect(line).toContain(`bench: ${message}`);
+    expect(line).not.toContain("\n");
   });
 });
