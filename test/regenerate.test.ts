@@ -85,7 +85,7 @@ interface Result {
   stderr: string;
 }
 
-function start(args: string[], mode: string): { child: ChildProcess; done: Promise<Result> } {
+function start(args: string[], mode: string, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Result> } {
   const child = spawn(process.execPath, [zxCli, script, ...args], {
     env: {
       ...process.env,
@@ -95,6 +95,7 @@ function start(args: string[], mode: string): { child: ChildProcess; done: Promi
       RNN_PARITY_PYTHON: path.join(root, "no-such-python"),
       FAKE_MODE: mode,
       FAKE_PIDFILE: pidFile,
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -109,8 +110,8 @@ function start(args: string[], mode: string): { child: ChildProcess; done: Promi
   return { child, done };
 }
 
-const runScript = (args: string[], mode = "ok"): Promise<Result> =>
-  start(["--fixtures-dir", fixturesDir, ...args], mode).done;
+const runScript = (args: string[], mode = "ok", env: Record<string, string> = {}): Promise<Result> =>
+  start(["--fixtures-dir", fixturesDir, ...args], mode, env).done;
 
 async function waitForGenerator(): Promise<number> {
   for (let i = 0; i < 400; i++) {
@@ -165,6 +166,26 @@ describe("npm run fixtures", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
     expect(bad.stderr).toContain("--frobnicate");
+  });
+
+  it.each([
+    ["that is a file", (): string => fakePath],
+    ["in a missing folder", (): string => path.join(root, "missing", "fixtures")],
+  ])("rejects a --fixtures-dir %s with one line and exit 2", async (_what, dir) => {
+    const r = await start(["--fixtures-dir", dir(), "--skip-onnx"], "ok").done;
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^fixtures: --fixtures-dir: .* is not a directory/);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("rejects --verify without fixtures to verify, with one line and exit 2", async () => {
+    fs.rmSync(fixturesDir, { recursive: true });
+    const r = await runScript(["--verify", "--skip-onnx"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("nothing to verify");
+    expect(leftovers()).toEqual([]);
   });
 
   it("replaces the fixtures when every case is generated, and reports what changed", async () => {
@@ -248,6 +269,14 @@ describe("npm run fixtures", () => {
     fs.renameSync(fixturesDir, path.join(root, ".fixtures.old-99999999"));
     const r = await runScript(["--skip-onnx"], "fail");
     expect(r.stderr).toContain("restored");
+    expect(readTree(fixturesDir)).toEqual(OLD_FILES);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("--verify passes when the verifier does, and still never replaces the fixtures", async () => {
+    const r = await runScript(["--verify", "--skip-onnx"], "ok", { RNN_PARITY_VERIFIER: "true" });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("agrees with a fresh regeneration of all 2 cases");
     expect(readTree(fixturesDir)).toEqual(OLD_FILES);
     expect(leftovers()).toEqual([]);
   });
