@@ -30,10 +30,13 @@ export const EXIT_MISMATCH = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
 
+/** A decimal number as Python's float() writes one; Number() alone would also take "0x10" or "0b1". */
+const DECIMAL = /^\s*\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
 function parseTolerance(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const x = Number(value);
-  if (value.trim() === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`${flag} ${value}: expected a finite number >= 0`);
+  if (!DECIMAL.test(value) || !Number.isFinite(x)) throw new UsageError(`${flag} ${value}: expected a finite number >= 0`);
   return x;
 }
 
@@ -47,6 +50,16 @@ function parseOracles(values: readonly string[] | undefined): { oracles: Request
     if (!oracles.includes(item)) oracles.push(item);
   }
   return { oracles, whereAvailable: false };
+}
+
+/**
+ * onnxruntime logs warnings on stderr (e.g. "Failed to persist telemetry device ID" when $HOME is
+ * not writable), where the command promises nothing but its own one-line errors. Its log level
+ * applies when the first session creates its environment, so this runs before any model is loaded.
+ */
+async function quietOnnxRuntime(): Promise<void> {
+  const { env } = await import("onnxruntime-node");
+  env.logLevel = "error";
 }
 
 function render(spec: ReporterSpec, result: CheckResult, color: boolean): string {
@@ -75,6 +88,7 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckCliOp
     );
   }
 
+  if (oracles.includes("onnxruntime") && sources.some((s) => s.onnx !== undefined)) await quietOnnxRuntime();
   const progress = startProgress(io, sources.length, opts.progress);
   let result: CheckResult;
   try {

@@ -2,6 +2,7 @@
 import { formatOnnxSummary, inspectOnnx } from "../fixtures/onnx-inspect.js";
 import { readFixture } from "../fixtures/msgpack.js";
 import type { Fixture } from "../fixtures/types.js";
+import { printable } from "../report/format.js";
 import { formatShape, type Tensor } from "../tensor/tensor.js";
 import type { CliIo } from "./io.js";
 
@@ -93,8 +94,8 @@ function formatFixture(f: Fixture): string {
   ];
   return [
     f.file,
-    `  ${f.format} v${f.version}: ${f.name}`,
-    `  module ${f.module}, dtype ${f.dtype}, seed ${f.seed}, torch ${f.torchVersion}`,
+    `  ${f.format} v${f.version}: ${printable(f.name)}`,
+    `  module ${f.module}, dtype ${f.dtype}, seed ${f.seed}, torch ${printable(f.torchVersion)}`,
     `  config: ${Object.entries(f.config).map(([k, v]) => `${k}=${String(v)}`).join(", ")}`,
     ...section("state_dict", s.stateDict),
     ...section("inputs", s.inputs),

@@ -22,3 +22,25 @@ export function colorEnabled(stream: OutStream, env: CliIo["env"]): boolean {
 export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, progressStream: process.stderr };
 }
+
+/**
+ * A reader that stops early (`rnn-parity check | head`) closes the pipe, and Node reports the next
+ * write as an 'error' event that, unhandled, prints a stack trace and exits 1 (which reads as "a
+ * mismatch"). The rest of the output has nowhere to go; that is the reader's choice, not a failure:
+ * exit quietly with the status the run already set. Any other write error is a report that cannot
+ * be written: one line and exit 2.
+ */
+export function exitQuietlyOnClosedStdout(
+  stdout: NodeJS.EventEmitter,
+  stderr: OutStream,
+  exit: (code?: number) => void,
+): void {
+  stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") {
+      exit();
+      return;
+    }
+    stderr.write(`rnn-parity: cannot write to stdout: ${(err.message.split("\n")[0] ?? "").trim()}\n`);
+    exit(2);
+  });
+}

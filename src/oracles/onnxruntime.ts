@@ -24,8 +24,16 @@ export interface OnnxRunOptions {
   outputNames?: readonly string[];
 }
 
+/**
+ * onnxruntime's message without what our one line already says or only its developers need: the
+ * "Load model from <path> failed:" prefix and the C++ source location and function signature.
+ */
 function describe(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+  const first = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+  return first
+    .replace(/^Load model from .* failed:/, "")
+    .replace(/^\/onnxruntime_src\/\S+:\d+ [^(]*\([^()]*\) /, "")
+    .trim();
 }
 
 function fromOrt(value: OrtTensor, file: string, name: string): Tensor {

@@ -3,6 +3,14 @@ import type { Tolerance } from "../compare/assert-close.js";
 import type { DType } from "../tensor/dtype.js";
 import type { CheckResult, WorstHeadroom } from "./model.js";
 
+/**
+ * A name from a fixture, safe to print on a terminal: control characters (an ESC could recolour or
+ * rewrite the screen) are shown as \u escapes, the way the JUnit reporter writes them.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
+}
+
 /** A difference in 3 significant digits; exact zero stays "0" so identical results stand out. */
 export function formatDiff(x: number): string {
   if (Number.isNaN(x)) return "nan";
@@ -53,5 +61,5 @@ export function toleranceHeader(result: CheckResult): string {
 }
 
 export function describeWorst(w: WorstHeadroom): string {
-  return `${formatHeadroom(w.headroom)} (${w.case} ${w.tensor}, ${w.oracle})`;
+  return `${formatHeadroom(w.headroom)} (${printable(w.case)} ${w.tensor}, ${w.oracle})`;
 }

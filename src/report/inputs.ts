@@ -4,10 +4,11 @@
  * other folder runs every *.msgpack below it.
  */
 import type { Dirent, Stats } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { FixtureError } from "../errors.js";
 import { listedFiles, readManifest, type ListedFile } from "../fixtures/manifest.js";
+import { FILE_FIELD, fsReason } from "../fixtures/read-bounded.js";
 
 export interface CaseSource {
   /** The case name before the file is read: the manifest's, or the file name without .msgpack. */
@@ -19,19 +20,16 @@ export interface CaseSource {
   listed?: ListedFile[];
 }
 
-function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "ENOENT") return "no such file or directory";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "ENOTDIR") return "not a directory";
-  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "cannot be read";
+/** The same "(file)" field and "cannot read" wording as the fixture and manifest readers. */
+function unreadable(path: string, err: unknown): FixtureError {
+  return new FixtureError(path, FILE_FIELD, `cannot read: ${fsReason(err)}`);
 }
 
 async function statOrFail(path: string): Promise<Stats> {
   try {
     return await stat(path);
   } catch (err) {
-    throw new FixtureError(path, "", describeFsError(err));
+    throw unreadable(path, err);
   }
 }
 
@@ -44,19 +42,40 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Every *.msgpack below `dir`, in a stable (sorted) order. */
-async function listFixtures(dir: string): Promise<string[]> {
+const byName = (a: Dirent, b: Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * Every *.msgpack below `dir`, in a stable (sorted) order. Symbolic links are followed, as `find -L`
+ * does (a linked fixture is as much a fixture as a copy); `visited` holds the real path of every
+ * folder entered, so a link back up the tree is walked once, not forever.
+ */
+async function listFixtures(dir: string, visited: Set<string> = new Set()): Promise<string[]> {
   let entries: Dirent[];
   try {
+    const real = await realpath(dir);
+    if (visited.has(real)) return [];
+    visited.add(real);
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    throw new FixtureError(dir, "", describeFsError(err));
+    throw unreadable(dir, err);
   }
   const files: string[] = [];
-  for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const e of [...entries].sort(byName)) {
     const path = join(dir, e.name);
-    if (e.isDirectory()) files.push(...(await listFixtures(path)));
-    else if (e.isFile() && e.name.endsWith(".msgpack")) files.push(path);
+    let isDirectory = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      const target = await stat(path).catch((err: unknown) => err as NodeJS.ErrnoException);
+      if (target instanceof Error) {
+        // A broken link that claims to be a fixture is a missing fixture; any other is not ours.
+        if (e.name.endsWith(".msgpack")) throw unreadable(path, target);
+        continue;
+      }
+      isDirectory = target.isDirectory();
+      isFile = target.isFile();
+    }
+    if (isDirectory) files.push(...(await listFixtures(path, visited)));
+    else if (isFile && e.name.endsWith(".msgpack")) files.push(path);
   }
   return files;
 }
@@ -95,7 +114,8 @@ export async function resolveInputs(paths: readonly string[]): Promise<CaseSourc
       throw new FixtureError(path, "", "check takes .msgpack fixtures or folders (an .onnx model runs with its fixture; see `rnn-parity inspect`)");
     } else sources = [await fileSource(path)];
     for (const s of sources) {
-      const key = resolve(s.file);
+      // The real path, so a fixture named once directly and once through a link runs once.
+      const key = await realpath(s.file).catch(() => resolve(s.file));
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(s);

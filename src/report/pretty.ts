@@ -6,7 +6,7 @@ import Table from "cli-table3";
 import picocolors from "picocolors";
 import type { DType } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/tensor.js";
-import { describeWorst, formatDiff, formatHeadroom, formatTol, toleranceHeader } from "./format.js";
+import { describeWorst, formatDiff, formatHeadroom, formatTol, printable, toleranceHeader } from "./format.js";
 import type { CheckResult, ComparisonRow, OracleName } from "./model.js";
 import { ORACLE_NAMES } from "./model.js";
 
@@ -36,7 +36,7 @@ function moduleTable(rows: readonly ComparisonRow[], c: Colors): string {
   });
   let previousCase = "";
   for (const r of rows) {
-    const label = r.case === previousCase ? "" : r.case;
+    const label = r.case === previousCase ? "" : printable(r.case);
     previousCase = r.case;
     table.push([
       label,
@@ -97,7 +97,7 @@ export function renderPretty(result: CheckResult, options: PrettyOptions): strin
   if (failures.length) {
     out.push(c.bold(c.red("Failures")));
     for (const r of failures) {
-      out.push(c.red(`✗ ${r.case} · ${r.oracle} · ${r.tensor}`));
+      out.push(c.red(`✗ ${printable(r.case)} · ${r.oracle} · ${r.tensor}`));
       out.push(...r.message.split("\n").map((line) => `  ${line}`), "");
     }
   }
