@@ -211,7 +211,10 @@ let compiled: object | null | undefined;
 
 /**
  * A fresh instance with its own memory, or null where WebAssembly or its SIMD extension is
- * missing (callers then keep the scalar kernels). The module is compiled once per process.
+ * missing, or where the memory cannot be had (callers then keep the scalar kernels, which give
+ * the same bits). The module is compiled once per process. Each memory reserves about 10 GB of
+ * address space in V8 (guard pages instead of bounds checks); under `ulimit -v`, or with some
+ * 13,000 memories alive at once, the instantiation fails with a RangeError, hence the catch.
  */
 export function instantiateKernels(): WasmKernels | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
@@ -225,7 +228,12 @@ export function instantiateKernels(): WasmKernels | null {
     }
   }
   if (compiled === null) return null;
-  const ex = new api.Instance(compiled, {}).exports;
+  let ex: Record<string, unknown>;
+  try {
+    ex = new api.Instance(compiled, {}).exports;
+  } catch {
+    return null;
+  }
   return { memory: ex["memory"] as WasmMemory, gemm32: ex["gemm32"] as WasmGemm, gemm64: ex["gemm64"] as WasmGemm };
 }
 

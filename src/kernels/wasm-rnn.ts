@@ -10,6 +10,8 @@ export interface LayerShape {
 }
 
 const PAGE = 65536;
+/** A memory32 instance addresses at most 2^32 bytes. */
+const MAX_BYTES = 2 ** 32;
 const align16 = (n: number): number => (n + 15) & ~15;
 const roundUp4 = (n: number): number => (n + 3) & ~3;
 
@@ -101,8 +103,39 @@ export class WasmRnnEngine {
     this.stale = false;
   }
 
+  /** Byte addresses of one call's scratch for layer-direction `index`: x, ih, pre, h, and its end. */
+  private scratch(index: number, rows: number, batch: number): { x: number; ih: number; pre: number; h: number; end: number } {
+    const { inputSize, hiddenSize: H } = this.shapes[index]!;
+    const es = this.es;
+    const hp = roundUp4(H);
+    const batch4 = roundUp4(batch);
+    const x = this.scratchBase;
+    const ih = align16(x + roundUp4(rows) * inputSize * es);
+    const pre = align16(ih + roundUp4(rows) * hp * es);
+    const h = align16(pre + batch4 * hp * es);
+    return { x, ih, pre, h, end: align16(h + batch4 * H * es) };
+  }
+
   /**
-   * One layer, every direction: `index` is the first layer-direction's position in the shapes
+   * Grows the memory for a call of `rows` sequence rows, `batch` of them per time step, through
+   * every layer. False when it cannot (past the 4 GiB a 32-bit address reaches, or out of memory):
+   * the caller then runs the scalar kernels, which give the same bits.
+   */
+  reserve(rows: number, batch: number): boolean {
+    let end = this.scratchBase;
+    for (let i = 0; i < this.shapes.length; i++) end = Math.max(end, this.scratch(i, rows, batch).end);
+    if (end > MAX_BYTES) return false;
+    try {
+      this.ensure(end);
+      return true;
+    } catch (error) {
+      if (error instanceof RangeError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * One layer, every direction, after {@link reserve} said yes for these rows: `index` is the first layer-direction's position in the shapes
    * given to `create`; direction d uses `index + d`, reads h0 rows at `h0Offset + d·batch·H`,
    * writes output columns [d·H, (d+1)·H) of rows `outputLd` wide, and hN like h0.
    */
@@ -126,11 +159,8 @@ export class WasmRnnEngine {
     const rows = seqLen * batch;
     const rows4 = roundUp4(rows);
     const batch4 = roundUp4(batch);
-    const x = this.scratchBase;
-    const ih = align16(x + rows4 * inputSize * es);
-    const pre = align16(ih + rows4 * hp * es);
-    const h = align16(pre + batch4 * hp * es);
-    this.ensure(align16(h + batch4 * H * es));
+    const { x, ih, pre, h, end } = this.scratch(index, rows, batch);
+    this.ensure(end);
     if (this.stale) this.pack(weights);
     const v = this.view;
     v.set(input.subarray(0, rows * inputSize), x / es);

@@ -55,7 +55,7 @@ export class RNN {
   private readonly workspace: Workspace;
   /** weights in layer-major, direction-minor order, as the WebAssembly engine indexes them. */
   private readonly flatWeights: RnnWeights[];
-  /** Built on the first call big enough to use it; null once WebAssembly SIMD proved missing. */
+  /** Built on the first call big enough to use it; null where WebAssembly SIMD or its memory is unavailable. */
   private engine: WasmRnnEngine | null | undefined;
 
   constructor(options: RNNOptions) {
@@ -82,12 +82,13 @@ export class RNN {
   }
 
   /**
-   * The WebAssembly engine when the call is big enough for it to pay: below about this much work
-   * per call (multiply-adds of one layer-direction), the scalar path's lower call overhead wins.
+   * The WebAssembly engine when the call is big enough for it to pay (below about this much work
+   * per call, multiply-adds of one layer-direction, the scalar path's lower call overhead wins)
+   * and its memory can hold the call. Otherwise null: the scalar kernels give the same bits.
    */
-  private engineFor(rows: number): WasmRnnEngine | null {
+  private engineFor(rows: number, batch: number): WasmRnnEngine | null {
     const H = this.hiddenSize;
-    if (rows * H * (this.inputSize + H) < WASM_MIN_MACS || this.inputSize === 0) return null;
+    if (rows * H * (this.inputSize + H) < WASM_MIN_MACS) return null;
     if (this.engine === undefined) {
       const shapes = [];
       for (let layer = 0; layer < this.numLayers; layer++) {
@@ -97,7 +98,7 @@ export class RNN {
       }
       this.engine = WasmRnnEngine.create(this.dtype, shapes);
     }
-    return this.engine;
+    return this.engine !== null && this.engine.reserve(rows, batch) ? this.engine : null;
   }
 
   get numDirections(): number {
@@ -149,7 +150,7 @@ export class RNN {
     const output = allocate(this.dtype, rows * D * H);
     const hN = allocate(this.dtype, stateRows * batch * H);
     const h0 = hx !== undefined ? hx.data : this.workspace.zeros(stateRows * batch * H);
-    const engine = this.engineFor(rows);
+    const engine = this.engineFor(rows, batch);
     const isTanh = this.nonlinearity === "tanh";
     let layerInput = input.data;
     for (let layer = 0; layer < this.numLayers; layer++) {
