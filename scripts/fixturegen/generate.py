@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import pathlib
 import re
@@ -41,21 +42,6 @@ def manifest_json(manifest: dict[str, Any]) -> str:
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
 
 
-def load_exporter(skip_onnx: bool):
-    if skip_onnx:
-        return None
-    try:
-        from . import onnx_export  # noqa: PLC0415 - optional until the ONNX exporter lands
-    except ModuleNotFoundError as err:
-        if err.name != f"{__package__}.onnx_export":
-            raise
-        sys.exit(
-            "fixturegen.onnx_export is missing: the fixtures need an ONNX model per case "
-            "(pass --skip-onnx only while developing)"
-        )
-    return onnx_export.export_case
-
-
 def generate(out: pathlib.Path, cases: list[Case], skip_onnx: bool) -> dict[str, Any]:
     # Imported here so `--list` works without torch.
     import torch  # noqa: PLC0415
@@ -63,7 +49,8 @@ def generate(out: pathlib.Path, cases: list[Case], skip_onnx: bool) -> dict[str,
     from .build import build_case, configure_torch  # noqa: PLC0415
     from .fixture import encode_fixture  # noqa: PLC0415
 
-    export_case = load_exporter(skip_onnx)
+    # onnxruntime and onnx load slowly; --skip-onnx (development only) does without them.
+    export_case = None if skip_onnx else importlib.import_module(f"{__package__}.onnx_export").export_case
     configure_torch()
     entries = []
     started = time.monotonic()

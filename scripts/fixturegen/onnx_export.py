@@ -24,6 +24,7 @@ import logging
 import os
 import pathlib
 import warnings
+from typing import Any, Protocol
 
 import numpy as np
 import onnx
@@ -33,12 +34,8 @@ import torch
 # The dynamo exporter warns once per torchvision op that torchvision is absent; these models use none.
 logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(logging.ERROR)
 
-try:  # imported as part of the fixturegen package, or with scripts/fixturegen on sys.path
-    from .onnx_graphs import OPSET, decomposed_graph, rnn_op_graph
-    from .onnx_weights import assert_same_state_dict, state_dict_from_onnx
-except ImportError:
-    from onnx_graphs import OPSET, decomposed_graph, rnn_op_graph
-    from onnx_weights import assert_same_state_dict, state_dict_from_onnx
+from .onnx_graphs import OPSET, decomposed_graph, rnn_op_graph
+from .onnx_weights import assert_same_state_dict, state_dict_from_onnx
 
 TORCHSCRIPT = "torch.onnx-torchscript"
 DYNAMO = "torch.onnx-dynamo"
@@ -49,15 +46,22 @@ class OnnxExportError(RuntimeError):
     pass
 
 
+class NamedCase(Protocol):
+    """What the exporter needs of a case: its name, for messages (fixturegen.cases.Case has it)."""
+
+    @property
+    def name(self) -> str: ...
+
+
 def export_case(
     module: torch.nn.Module,
-    case,
+    case: NamedCase,
     inputs: dict[str, torch.Tensor],
     expected: dict[str, torch.Tensor],
     out_path: pathlib.Path,
-) -> dict:
+) -> dict[str, Any]:
     """Writes ``out_path`` and returns the manifest's onnx fields (without file/sha256)."""
-    name = getattr(case, "name", None) or str(case)
+    name = case.name
     module.eval()
     dtype = next(module.parameters()).dtype
     if isinstance(module, torch.nn.RNN):
@@ -84,7 +88,7 @@ def export_case(
         _check_outputs(name, exporter, actual, expected)
         assert_same_state_dict(state_dict_from_onnx(model), module.state_dict(), f"{name} ({exporter})")
         _write_atomically(out_path, data)
-        fields = {"exporter": exporter, "opset": OPSET, "graph": graph,
+        fields: dict[str, Any] = {"exporter": exporter, "opset": OPSET, "graph": graph,
                   "weights": "onnx-rnn-inputs" if graph == "onnx.RNN" else "torch-initializers"}
         if failures:
             fields["note"] = "fallback after: " + "; ".join(failures)
@@ -92,7 +96,13 @@ def export_case(
     raise OnnxExportError(f"{name}: no ONNX model could be built: " + "; ".join(failures))
 
 
-def _build(exporter, graph, module, inputs, expected) -> onnx.ModelProto:
+def _build(
+    exporter: str,
+    graph: str,
+    module: torch.nn.Module,
+    inputs: dict[str, torch.Tensor],
+    expected: dict[str, torch.Tensor],
+) -> onnx.ModelProto:
     if exporter == HELPER:
         return rnn_op_graph(module, inputs, expected) if graph == "onnx.RNN" else decomposed_graph(module, inputs, expected)
     args = tuple(inputs[k] for k in ("input", "hx") if k in inputs)

@@ -1,6 +1,6 @@
 """Smoke test of onnx_export on representative configs, independent of the fixture generator.
 
-Usage: python scripts/fixturegen/onnx_smoke.py [--all-plans]
+Usage: python -m fixturegen.onnx_smoke [--all-plans]   (from scripts/, or with it on PYTHONPATH)
 Exports each config (float32 and float64) to a temporary directory twice, checks the bytes are
 identical, and prints the path taken and the largest |ORT - torch| per module/dtype. With
 --all-plans it also runs the onnx.helper graphs on every config, so the fallbacks are tested
@@ -17,9 +17,8 @@ from types import SimpleNamespace
 
 import torch
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import onnx_export  # noqa: E402
-from onnx_weights import assert_same_state_dict, state_dict_from_onnx  # noqa: E402
+from . import onnx_export
+from .onnx_weights import assert_same_state_dict, state_dict_from_onnx
 
 CELL = [dict(nonlinearity=n, bias=b, batched=bt, hx=h) for n in ("tanh", "relu") for b in (True, False)
         for bt in (True, False) for h in (True, False)]
