@@ -113,4 +113,21 @@ describe("a folder with a manifest", () => {
     expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(run.stderr).toContain(`rnn-parity: ${file}: sha256: `);
   });
+
+  const edits: [string, (c: ManifestCase) => ManifestCase][] = [
+    ["name", (c) => ({ ...c, name: "renamed" })],
+    ["dtype", (c) => ({ ...c, dtype: "float32" })],
+    ["config", (c) => ({ ...c, config: { ...c.config, hidden_size: 7 } })],
+  ];
+  it.each(edits)("refuses an entry whose %s is not its file's (exit 2, one line)", async (field, edit) => {
+    const dir = await miniFixtures();
+    const listed = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as Manifest;
+    listed.cases = listed.cases.map((c) => (c.name === CELL ? edit(c) : c));
+    await writeFile(join(dir, "manifest.json"), JSON.stringify(listed));
+    const run = await runCli(["check", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(new RegExp(`^rnn-parity: \\S*${CELL}\\.msgpack: ${field}: .*but the manifest lists`));
+  });
 });

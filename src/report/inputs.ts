@@ -9,6 +9,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { FixtureError } from "../errors.js";
 import { listedFiles, readManifest, type ListedFile } from "../fixtures/manifest.js";
 import { FILE_FIELD, fsReason } from "../fixtures/read-bounded.js";
+import type { ManifestCase } from "../fixtures/types.js";
 
 export interface CaseSource {
   /** The case name before the file is read: the manifest's, or the file name without .msgpack. */
@@ -18,6 +19,8 @@ export interface CaseSource {
   onnx?: string;
   /** The manifest's entry, when the case came from one: its files are verified against it before use. */
   listed?: ListedFile[];
+  /** What the manifest says the file holds; the fixture must agree (its name, module, dtype, config). */
+  manifestCase?: ManifestCase;
 }
 
 /** The same "(file)" field and "cannot read" wording as the fixture and manifest readers. */
@@ -94,7 +97,9 @@ async function folderSources(dir: string): Promise<CaseSource[]> {
     return manifest.cases.map((c) => {
       const file = join(dir, c.file);
       const own = listed.filter((l) => l.caseName === c.name);
-      return c.onnx ? { name: c.name, file, onnx: join(dir, c.onnx.file), listed: own } : { name: c.name, file, listed: own };
+      const source: CaseSource = { name: c.name, file, listed: own, manifestCase: c };
+      if (c.onnx) source.onnx = join(dir, c.onnx.file);
+      return source;
     });
   }
   const files = await listFixtures(dir);

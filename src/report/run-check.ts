@@ -7,7 +7,7 @@ import { compareTensors, defaultTolerance, type Tolerance } from "../compare/ass
 import { FixtureError, RnnParityError } from "../errors.js";
 import { checkListedFile } from "../fixtures/manifest.js";
 import { readFixture } from "../fixtures/msgpack.js";
-import { OUTPUT_NAMES, type Fixture } from "../fixtures/types.js";
+import { OUTPUT_NAMES, type Fixture, type ManifestCase } from "../fixtures/types.js";
 import { runTypeScript } from "../oracles/typescript.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { CaseSource } from "./inputs.js";
@@ -90,6 +90,23 @@ function compareOutputs(
   });
 }
 
+/**
+ * The sha256 proves the file is the generator's, not that the manifest describes it: an entry whose
+ * name, module, dtype or config differ from its file would make filters and reports say one case
+ * while another runs.
+ */
+function checkAgainstManifest(f: Fixture, c: ManifestCase): void {
+  // Key order is the writer's choice, not part of a config.
+  const canonical = (value: unknown): string =>
+    JSON.stringify(typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value);
+  const fields: [string, unknown, unknown][] = [["name", f.name, c.name], ["module", f.module, c.module], ["dtype", f.dtype, c.dtype], ["config", f.config, c.config]];
+  for (const [field, actual, listed] of fields) {
+    if (canonical(actual) !== canonical(listed)) {
+      throw new FixtureError(f.file, field, `${canonical(actual)}, but the manifest lists ${canonical(listed)} for case "${c.name}"`);
+    }
+  }
+}
+
 async function runCase(source: CaseSource, options: CheckOptions, skipped: SkippedOracle[]): Promise<ComparisonRow[]> {
   // A manifest's sha256 proves the file is the one the generator wrote, all of it.
   for (const entry of source.listed ?? []) {
@@ -97,9 +114,7 @@ async function runCase(source: CaseSource, options: CheckOptions, skipped: Skipp
     if (problem) throw problem;
   }
   const f = await readFixture(source.file);
-  if (source.listed && f.name !== source.name) {
-    throw new FixtureError(source.file, "name", `"${f.name}", but the manifest lists this file as case "${source.name}"`);
-  }
+  if (source.manifestCase) checkAgainstManifest(f, source.manifestCase);
   const rows: ComparisonRow[] = [];
   const [ts, tsMs] = timed(() => {
     try {
