@@ -43,7 +43,7 @@ describe("pretty reporter", () => {
     expect(text).toContain("FAILED 3 cases, 8 comparisons: 6 passed, 2 failed (2 cases)");
     expect(text).toContain("torch 2/4, onnxruntime 2/2, onnxruntime-vs-torch 2/2");
     expect(text).toMatch(/worst headroom: float32 97\.0% \(RNN-tanh-bidir-L2-float32 output, onnxruntime-vs-torch\); float64 -inf/);
-    expect(text).toContain("skipped: onnxruntime for 1 cases without an ONNX model");
+    expect(text).toContain("skipped: onnxruntime for 1 case without an ONNX model");
     expect(text).toContain("tolerances: torch.testing.assert_close defaults (float32 rtol=1.3e-6 atol=1e-5; float64 rtol=1e-7 atol=1e-7)");
   });
 

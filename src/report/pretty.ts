@@ -63,12 +63,16 @@ function oracleCounts(result: CheckResult): string {
   return parts.join(", ");
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 function summaryLines(result: CheckResult, c: Colors): string[] {
   const s = result.summary;
   const verdict = s.failed === 0 && s.comparisons > 0 ? c.green(c.bold("PASSED")) : c.red(c.bold("FAILED"));
-  const counts = `${s.cases} cases, ${s.comparisons} comparisons: ${c.green(`${s.passed} passed`)}, ${
+  const counts = `${plural(s.cases, "case")}, ${plural(s.comparisons, "comparison")}: ${c.green(`${s.passed} passed`)}, ${
     s.failed ? c.red(`${s.failed} failed`) : "0 failed"
-  }${s.failedCases ? ` (${s.failedCases} cases)` : ""}`;
+  }${s.failedCases ? ` (${plural(s.failedCases, "case")})` : ""}`;
   const lines = [`${verdict} ${counts}; by oracle (passed/compared): ${oracleCounts(result) || "none"}`];
   const worst = (["float32", "float64"] as DType[])
     .map((d) => {
@@ -77,8 +81,8 @@ function summaryLines(result: CheckResult, c: Colors): string[] {
     })
     .filter(Boolean);
   if (worst.length) lines.push(`worst headroom: ${worst.join("; ")}`);
-  if (s.skipped) lines.push(c.yellow(`skipped: onnxruntime for ${s.skipped} cases without an ONNX model`));
-  if (s.stoppedEarly) lines.push(c.yellow(`--fail-fast: stopped after the first failing case; ${s.notRun} cases not run`));
+  if (s.skipped) lines.push(c.yellow(`skipped: onnxruntime for ${plural(s.skipped, "case")} without an ONNX model`));
+  if (s.stoppedEarly) lines.push(c.yellow(`--fail-fast: stopped after the first failing case; ${plural(s.notRun, "case")} not run`));
   return lines;
 }
 
