@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../src/nn/parameters.js";
+import { RNN } from "../src/nn/rnn.js";
+import { RNNCell } from "../src/nn/rnn-cell.js";
+import type { DType } from "../src/tensor/dtype.js";
+import { Tensor } from "../src/tensor/tensor.js";
+
+// Modules keep scratch buffers between calls (and the WebAssembly engine its own memory); the
+// tensors they return must be fresh, and nothing a caller does to them, or passes in, may leak
+// into the next call.
+const random = mulberry32(21);
+
+function randn(shape: number[], dtype: DType): Tensor {
+  const t = Tensor.zeros(shape, dtype);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = 2 * random() - 1;
+  return t;
+}
+
+/** Returned buffers, distinct from each other and from the inputs. */
+function expectFresh(returned: Tensor[], inputs: Tensor[]): void {
+  const buffers = returned.map((t) => t.data.buffer);
+  expect(new Set(buffers).size).toBe(buffers.length);
+  for (const t of inputs) expect(buffers).not.toContain(t.data.buffer);
+}
+
+describe("forward returns fresh tensors and leaves its arguments alone", () => {
+  // 3·2·5·8 multiply-adds stay on the scalar kernels; 40·8·(8+32) go to the WebAssembly engine.
+  const sizes = [
+    { path: "scalar", L: 3, N: 2, inputSize: 3, hiddenSize: 5 },
+    { path: "WebAssembly", L: 40, N: 8, inputSize: 8, hiddenSize: 32 },
+  ] as const;
+  for (const { path, L, N, inputSize, hiddenSize } of sizes) {
+    for (const dtype of ["float32", "float64"] as const) {
+      it(`RNN, ${path} kernels, ${dtype}`, () => {
+        const m = new RNN({ inputSize, hiddenSize, numLayers: 3, bidirectional: true, dtype, seed: 2 });
+        const x1 = randn([L, N, inputSize], dtype);
+        const x2 = randn([L, N, inputSize], dtype);
+        const h0 = randn([6, N, hiddenSize], dtype);
+        const [x1Copy, h0Copy] = [x1.clone(), h0.clone()];
+
+        const [out1, hN1] = m.forward(x1);
+        const [out1Copy, hN1Copy] = [out1.clone(), hN1.clone()];
+        const [out2, hN2] = m.forward(x2, h0);
+        expectFresh([out1, hN1, out2, hN2], [x1, x2, h0]);
+        expect(out1.data).toEqual(out1Copy.data);
+        expect(hN1.data).toEqual(hN1Copy.data);
+        expect(x1.data).toEqual(x1Copy.data);
+        expect(h0.data).toEqual(h0Copy.data);
+
+        // Scribbling on results must not reach the zero initial state or any other scratch.
+        for (const t of [out1, hN1, out2, hN2]) t.data.fill(Number.NaN);
+        const [out3, hN3] = m.forward(x1);
+        expect(out3.data).toEqual(out1Copy.data);
+        expect(hN3.data).toEqual(hN1Copy.data);
+        const [out4] = m.forward(x1, Tensor.zeros([6, N, hiddenSize], dtype));
+        expect(out4.data).toEqual(out1Copy.data);
+      });
+    }
+  }
+
+  for (const dtype of ["float32", "float64"] as const) {
+    it(`RNNCell, ${dtype}`, () => {
+      const c = new RNNCell({ inputSize: 3, hiddenSize: 5, dtype, seed: 3 });
+      const x = randn([4, 3], dtype);
+      const hx = randn([4, 5], dtype);
+      const [xCopy, hxCopy] = [x.clone(), hx.clone()];
+      const h1 = c.forward(x);
+      const h1Copy = h1.clone();
+      const h2 = c.forward(x, hx);
+      expectFresh([h1, h2], [x, hx]);
+      expect(h1.data).toEqual(h1Copy.data);
+      expect(x.data).toEqual(xCopy.data);
+      expect(hx.data).toEqual(hxCopy.data);
+      h1.data.fill(Number.NaN);
+      h2.data.fill(Number.NaN);
+      expect(c.forward(x).data).toEqual(h1Copy.data);
+      expect(c.forward(x, Tensor.zeros([4, 5], dtype)).data).toEqual(h1Copy.data);
+    });
+  }
+});
