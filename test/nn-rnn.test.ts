@@ -164,6 +164,8 @@ describe("RNN forward errors", () => {
 
   it("refuses a non-tensor", () => {
     expectError(() => m.forward([1, 2, 3] as unknown as Tensor), "RNN: expected input to be a Tensor, got object");
+    const bare = { data: new Float32Array(15), shape: [5, 3] } as unknown as Tensor;
+    expectError(() => m.forward(bare), "RNN: expected input to be a Tensor, got object");
   });
 });
 
@@ -208,6 +210,14 @@ describe("RNNCell forward", () => {
     expectError(
       () => c.forward(randn([2, 3]), randn([2, 6], "float64")),
       'RNNCell hx dtype (float64) does not match weight dtype (float32). Convert hx to float32, or create the module with dtype: "float64"',
+    );
+  });
+
+  it("checks sizes before dtypes, as torch (its dtype error comes from the matmul after them)", () => {
+    expectError(() => c.forward(randn([2, 4], "float64")), "input has inconsistent input_size: got 4 expected 3");
+    expectError(
+      () => c.forward(randn([2, 3], "float64"), randn([3, 6], "float64")),
+      "Input batch size 2 doesn't match hidden0 batch size 3",
     );
   });
 });

@@ -63,7 +63,6 @@ export class RNNCell {
           : `For unbatched 1-D input, hx should also be 1-D but got ${hx.ndim}-D tensor`,
       );
     }
-    requireDtype("RNNCell", "input", input.dtype, this.dtype);
     const features = input.size(-1);
     if (features !== this.inputSize) {
       throw new ModuleError(`input has inconsistent input_size: got ${features} expected ${this.inputSize}`);
@@ -78,8 +77,10 @@ export class RNNCell {
       if (hxHidden !== this.hiddenSize) {
         throw new ModuleError(`hidden0 has inconsistent hidden_size: got ${hxHidden}, expected ${this.hiddenSize}`);
       }
-      requireDtype("RNNCell", "hx", hx.dtype, this.dtype);
     }
+    // After the sizes, where torch's matmul would complain about the dtype.
+    requireDtype("RNNCell", "input", input.dtype, this.dtype);
+    if (hx !== undefined) requireDtype("RNNCell", "hx", hx.dtype, this.dtype);
 
     const H = this.hiddenSize;
     const ih = this.workspace.get(Slot.Ih, batch * H);
