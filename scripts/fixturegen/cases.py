@@ -364,6 +364,25 @@ def rnn_extra_cases(dtype: str) -> list[Case]:
             has_hx=True,
         )
     )
+    # Big enough that our RNN takes its WebAssembly GEMM path (src/kernels/wasm-*.ts), with every
+    # option the large case does not have: relu, no bias, batch_first, no h0, three layers, and
+    # sizes that are not multiples of the kernel's 4-wide blocks.
+    cases.append(
+        rnn_case(
+            "mid-seq20-batch7-in19-hid37-relu-nobias-batchfirst-bidir-L3-noh0",
+            dtype,
+            input_size=19,
+            hidden_size=37,
+            nonlinearity="relu",
+            bias=False,
+            batch_first=True,
+            seq_len=20,
+            batch=7,
+            num_layers=3,
+            bidirectional=True,
+            has_hx=False,
+        )
+    )
     return cases
 
 
