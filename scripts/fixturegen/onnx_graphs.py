@@ -78,18 +78,26 @@ def _suffix(direction: int) -> str:
     return "_reverse" if direction == 1 else ""
 
 
+def _time_major_inputs(b: _Builder, module: torch.nn.RNN, inputs: dict[str, torch.Tensor]) -> tuple[str, str | None]:
+    """The graph's `input` and optional `hx` as batched, time-major values: [seq, batch, input] and
+    [layers*dirs, batch, hidden]. Unbatched input gets a batch of one; batch_first is transposed
+    (onnxruntime's CPU RNN kernel rejects layout=1, and the decomposed graph indexes time on axis 0)."""
+    x, hx = "input", "hx" if "hx" in inputs else None
+    if inputs["input"].dim() == 2:
+        x = b.op("Unsqueeze", [x, b.ints([1])])
+        hx = hx and b.op("Unsqueeze", [hx, b.ints([1])])
+    elif module.batch_first:
+        x = b.op("Transpose", [x], perm=[1, 0, 2])
+    return x, hx
+
+
 def rnn_op_graph(module: torch.nn.RNN, inputs: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]):
     """nn.RNN as one ONNX RNN node per layer (layout 0, batch-first handled by Transpose)."""
     b = _Builder()
     sd = module.state_dict()
     dirs = 2 if module.bidirectional else 1
     unbatched = inputs["input"].dim() == 2
-    x, hx = "input", "hx" if "hx" in inputs else None
-    if unbatched:
-        x = b.op("Unsqueeze", [x, b.ints([1])])
-        hx = hx and b.op("Unsqueeze", [hx, b.ints([1])])
-    elif module.batch_first:
-        x = b.op("Transpose", [x], perm=[1, 0, 2])
+    x, hx = _time_major_inputs(b, module, inputs)
     finals = []
     for k in range(module.num_layers):
         def stacked(kind: str) -> torch.Tensor:
@@ -152,12 +160,7 @@ def _rnn_body(b: _Builder, module: torch.nn.RNN, inputs: dict[str, torch.Tensor]
     x_t = inputs["input"]
     unbatched = x_t.dim() == 2
     dirs = 2 if module.bidirectional else 1
-    x, hx = "input", "hx" if "hx" in inputs else None
-    if unbatched:
-        x = b.op("Unsqueeze", [x, b.ints([1])])
-        hx = hx and b.op("Unsqueeze", [hx, b.ints([1])])
-    elif module.batch_first:
-        x = b.op("Transpose", [x], perm=[1, 0, 2])
+    x, hx = _time_major_inputs(b, module, inputs)
     seq = x_t.shape[0] if unbatched or not module.batch_first else x_t.shape[1]
     batch = 1 if unbatched else x_t.shape[0 if module.batch_first else 1]
     steps = [b.op("Gather", [x, b.scalar_index(t)], axis=0) for t in range(seq)]  # each [batch, input]
