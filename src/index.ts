@@ -4,7 +4,20 @@ export { RnnParityError, ModuleError, StateDictError, FixtureError } from "./err
 export type { Nonlinearity } from "./kernels/activation.js";
 export { RNN } from "./nn/rnn.js";
 export { RNNCell } from "./nn/rnn-cell.js";
-export type { RNNOptions, RNNCellOptions } from "./nn/options.js";
+export { LSTM } from "./nn/lstm.js";
+export { LSTMCell } from "./nn/lstm-cell.js";
+export { GRU } from "./nn/gru.js";
+export { GRUCell } from "./nn/gru-cell.js";
+export { PackedSequence } from "./nn/packed-sequence.js";
+export type {
+  RNNOptions,
+  RNNCellOptions,
+  LSTMOptions,
+  LSTMCellOptions,
+  GRUOptions,
+  GRUCellOptions,
+  GatedCellOptions,
+} from "./nn/options.js";
 export { moduleFromFixture, moduleFromTorchConfig } from "./nn/from-torch.js";
 export { runTypeScript } from "./oracles/typescript.js";
 export { compareTensors, assertClose, defaultTolerance, AssertCloseError } from "./compare/assert-close.js";

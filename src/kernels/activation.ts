@@ -21,3 +21,17 @@ export const tanh: (x: number) => number = Math.tanh;
 export function activation(kind: Nonlinearity): (x: number) => number {
   return kind === "tanh" ? tanh : relu;
 }
+
+/**
+ * The logistic sigmoid in float64; a float32 caller rounds the result once, which lands within
+ * a float32 ulp of torch's vectorised sigmoid. exp(-x) overflows to Infinity for x < -709, giving
+ * 0 as the limit should, and NaN stays NaN.
+ */
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Math.fround for float32 state, the identity for float64: rounds where torch materialises a tensor. */
+export function identity(x: number): number {
+  return x;
+}

@@ -1,6 +1,7 @@
 import type { FloatArray } from "../tensor/dtype.js";
 import type { Nonlinearity } from "./activation.js";
 import { gemmABt } from "./gemm.js";
+import type { GateFamily, LayerWeights } from "./recurrent-layer.js";
 import { tanhF32 } from "./tanh-f32.js";
 
 /** One layer-direction's parameters, torch's layout: weights (H × in) and (H × H), biases (H) or null. */
@@ -87,72 +88,18 @@ export function rnnStep(
   }
 }
 
-export interface LayerDirectionArgs {
-  layout: SequenceLayout;
-  inputSize: number;
-  hiddenSize: number;
-  nonlinearity: Nonlinearity;
-  /** Process time steps from last to first (torch's `_reverse` direction). */
-  reverse: boolean;
-  /** The layer input in `layout`, rows of `inputSize` elements, starting at 0. */
-  input: FloatArray;
-  weights: RnnWeights;
-  /** Initial hidden state, (batch × H) rows at `h0Offset + b * hiddenSize`. */
-  h0: FloatArray;
-  h0Offset: number;
-  /** The layer output in `layout`, rows of `outputLd` elements; this direction writes columns [outputCol, outputCol + H). */
-  output: FloatArray;
-  outputLd: number;
-  outputCol: number;
-  /** Final hidden state, written as (batch × H) rows at `hNOffset + b * hiddenSize`. */
-  hN: FloatArray;
-  hNOffset: number;
-  /** Scratch of at least seqLen * batch * hiddenSize elements, same dtype as the output. */
-  ihScratch: FloatArray;
-  /** Scratch of at least batch * hiddenSize elements, same dtype as the output. */
-  preScratch: FloatArray;
-}
-
 /**
- * Runs one layer in one direction over the whole sequence. The input projection of every time
- * step is one matrix product (rounded to the dtype as torch's `linear_ih` is); only the
- * recurrent product is done step by step, reading the previous step's state straight from the
- * output buffer.
+ * The Elman RNN as a gate family (one gate): the step is {@link rnnStep}, writing h' over h in
+ * place, which is safe because the recurrent product has read all of h before the epilogue runs.
  */
-export function rnnLayerDirection(args: LayerDirectionArgs): void {
-  const { layout, inputSize, hiddenSize: H, weights, output, outputLd: ldo, outputCol: col } = args;
-  const { seqLen, batch, timeStride: ts, batchStride: bs } = layout;
-  const rows = seqLen * batch;
-  if (rows === 0) return;
-  const ihScratch = args.ihScratch;
-  gemmABt(rows, H, inputSize, args.input, 0, inputSize, weights.wIh, 0, inputSize, weights.bIh, ihScratch, 0, H);
-  const isTanh = args.nonlinearity === "tanh";
-  const step = args.reverse ? -1 : 1;
-  const first = args.reverse ? seqLen - 1 : 0;
-  const outBatchLd = bs * ldo;
-  let hSrc = args.h0;
-  let hOff = args.h0Offset;
-  let hLd = H;
-  let t = first;
-  for (let i = 0; i < seqLen; i++, t += step) {
-    const outOff = t * ts * ldo + col;
-    rnnStep(
-      batch, H,
-      hSrc, hOff, hLd,
-      weights.wHh, weights.bHh,
-      ihScratch, t * ts * H, bs * H,
-      args.preScratch,
-      output, outOff, outBatchLd,
-      isTanh,
-    );
-    hSrc = output;
-    hOff = outOff;
-    hLd = outBatchLd;
-  }
-  const hN = args.hN;
-  for (let b = 0; b < batch; b++) {
-    const src = hOff + b * outBatchLd;
-    const dst = args.hNOffset + b * H;
-    for (let j = 0; j < H; j++) hN[dst + j] = output[src + j]!;
-  }
+export function rnnFamily(hiddenSize: number, nonlinearity: Nonlinearity): GateFamily {
+  const H = hiddenSize;
+  const isTanh = nonlinearity === "tanh";
+  return {
+    gates: 1,
+    scratchPerRow: H,
+    step(n: number, w: LayerWeights, ih: FloatArray, ihOff: number, ihLd: number, h: FloatArray, _c: FloatArray | null, pre: FloatArray): void {
+      rnnStep(n, H, h, 0, H, w.wHh, w.bHh, ih, ihOff, ihLd, pre, h, 0, H, isTanh);
+    },
+  };
 }

@@ -1,7 +1,20 @@
 import { allocate, type DType, type FloatArray } from "../tensor/dtype.js";
 
 /** Scratch slots of a module. Numbered, not named: a lookup is an array index, not a hash. */
-export const Slot = { Ih: 0, Pre: 1, Zeros: 2, Layer0: 3, Layer1: 4 } as const;
+export const Slot = {
+  Ih: 0,
+  Pre: 1,
+  Zeros: 2,
+  Layer0: 3,
+  Layer1: 4,
+  /** A layer-direction's running h and c (packed batches need them apart from the output). */
+  State: 5,
+  Cell: 6,
+  /** h0 and c0 of a packed call, permuted into sorted order. */
+  Hx: 7,
+  Cx: 8,
+} as const;
+const SLOTS = 9;
 export type Slot = (typeof Slot)[keyof typeof Slot];
 
 /**
@@ -10,7 +23,7 @@ export type Slot = (typeof Slot)[keyof typeof Slot];
  * kernels only touch the prefix they need.
  */
 export class Workspace {
-  private readonly buffers: (FloatArray | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
+  private readonly buffers: (FloatArray | undefined)[] = new Array<FloatArray | undefined>(SLOTS).fill(undefined);
 
   constructor(readonly dtype: DType) {}
 

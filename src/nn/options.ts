@@ -38,23 +38,61 @@ export interface RNNOptions {
   seed?: number;
 }
 
-export interface RNNCellConfig {
+/** Options of {@link LSTMCell} and {@link GRUCell}: torch's keyword arguments in camelCase. */
+export interface GatedCellOptions {
+  inputSize: number;
+  hiddenSize: number;
+  /** Default true. */
+  bias?: boolean;
+  /** Parameter dtype; inputs must match it. Default "float32". */
+  dtype?: DType;
+  /** Seed of the parameter initialiser (not torch's generator); Math.random when omitted. */
+  seed?: number;
+}
+export type LSTMCellOptions = GatedCellOptions;
+export type GRUCellOptions = GatedCellOptions;
+
+/** Options of {@link GRU}, torch.nn.GRU's keyword arguments in camelCase (RNN's without nonlinearity). */
+export type GRUOptions = Omit<RNNOptions, "nonlinearity">;
+
+/** Options of {@link LSTM}: GRU's plus torch's proj_size. */
+export interface LSTMOptions extends GRUOptions {
+  /** Size P of the projected h (0 = no projection); 0 <= P < hiddenSize. Default 0. */
+  projSize?: number;
+}
+
+export interface CellConfig {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly bias: boolean;
-  readonly nonlinearity: Nonlinearity;
   readonly dtype: DType;
 }
 
-export interface RNNConfig extends RNNCellConfig {
+export interface RNNCellConfig extends CellConfig {
+  readonly nonlinearity: Nonlinearity;
+}
+
+/** What every recurrent module (RNN, LSTM, GRU) is built from; projSize is 0 but for LSTM. */
+export interface RecurrentConfig extends CellConfig {
   readonly numLayers: number;
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  readonly projSize: number;
 }
 
-const CELL_KEYS = ["inputSize", "hiddenSize", "bias", "nonlinearity", "dtype", "seed"] as const;
-const RNN_KEYS = [...CELL_KEYS, "numLayers", "batchFirst", "dropout", "bidirectional"] as const;
+export interface RNNConfig extends RecurrentConfig {
+  readonly nonlinearity: Nonlinearity;
+}
+
+export type RecurrentName = "RNN" | "LSTM" | "GRU";
+export type CellName = "RNNCell" | "LSTMCell" | "GRUCell";
+
+const GATED_CELL_KEYS = ["inputSize", "hiddenSize", "bias", "dtype", "seed"] as const;
+const CELL_KEYS = [...GATED_CELL_KEYS, "nonlinearity"] as const;
+const GRU_KEYS = [...GATED_CELL_KEYS, "numLayers", "batchFirst", "dropout", "bidirectional"] as const;
+const RNN_KEYS = [...GRU_KEYS, "nonlinearity"] as const;
+const LSTM_KEYS = [...GRU_KEYS, "projSize"] as const;
 
 function camelCase(name: string): string {
   return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -64,7 +102,7 @@ function camelCase(name: string): string {
 function rejectUnknownKeys(owner: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    if (key === "projSize" || key === "proj_size") {
+    if ((key === "projSize" || key === "proj_size") && (owner === "RNN" || owner === "GRU")) {
       throw new ModuleError("proj_size argument is only supported for LSTM, not RNN or GRU");
     }
     const camel = camelCase(key);
@@ -119,24 +157,45 @@ function requireObject(owner: string, options: unknown): asserts options is Reco
   }
 }
 
-export function resolveCellOptions(options: RNNCellOptions): RNNCellConfig {
-  requireObject("RNNCell", options);
-  rejectUnknownKeys("RNNCell", options, CELL_KEYS);
+/** torch checks proj_size after num_layers: negative first, then not below hidden_size. */
+function projSize(value: unknown, hiddenSize: number): number {
+  if (value === undefined) return 0;
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new ModuleError(`projSize should be an integer, got: ${typeof value === "number" ? value : typeName(value)}`);
+  }
+  if (value < 0) throw new ModuleError("proj_size should be a positive integer or zero to disable projections");
+  if (value >= hiddenSize) throw new ModuleError("proj_size has to be smaller than hidden_size");
+  return value;
+}
+
+function resolveCell(owner: CellName, options: GatedCellOptions, keys: readonly string[]): CellConfig {
+  requireObject(owner, options);
+  rejectUnknownKeys(owner, options, keys);
   validateSeed(options.seed);
-  return Object.freeze({
+  return {
     inputSize: positiveInteger("inputSize", options.inputSize),
     hiddenSize: positiveInteger("hiddenSize", options.hiddenSize),
     bias: boolean("bias", options.bias, true),
-    nonlinearity: nonlinearity(options.nonlinearity),
     dtype: dtype(options.dtype),
-  });
+  };
 }
 
-export function resolveRnnOptions(options: RNNOptions): RNNConfig {
-  requireObject("RNN", options);
-  rejectUnknownKeys("RNN", options, RNN_KEYS);
-  // torch checks nonlinearity, then dropout, then the sizes; keep its order so the first complaint matches.
-  const nl = nonlinearity(options.nonlinearity);
+export function resolveCellOptions(options: RNNCellOptions): RNNCellConfig {
+  const cell = resolveCell("RNNCell", options, CELL_KEYS);
+  return Object.freeze({ ...cell, nonlinearity: nonlinearity(options.nonlinearity) });
+}
+
+export function resolveGatedCellOptions(owner: "LSTMCell" | "GRUCell", options: GatedCellOptions): CellConfig {
+  return Object.freeze(resolveCell(owner, options, GATED_CELL_KEYS));
+}
+
+/**
+ * The options every recurrent module shares, checked in torch's order as far as the camelCase
+ * API allows: dropout, then the sizes, num_layers and proj_size, then the flags.
+ */
+function resolveRecurrent(owner: RecurrentName, options: LSTMOptions, keys: readonly string[]): RecurrentConfig {
+  requireObject(owner, options);
+  rejectUnknownKeys(owner, options, keys);
   const dropout = options.dropout ?? 0;
   if (typeof dropout !== "number" || !(dropout >= 0 && dropout <= 1)) {
     throw new ModuleError(
@@ -144,15 +203,34 @@ export function resolveRnnOptions(options: RNNOptions): RNNConfig {
     );
   }
   validateSeed(options.seed);
-  return Object.freeze({
-    inputSize: positiveInteger("inputSize", options.inputSize),
-    hiddenSize: positiveInteger("hiddenSize", options.hiddenSize),
-    numLayers: positiveInteger("numLayers", options.numLayers ?? 1),
-    nonlinearity: nl,
+  const inputSize = positiveInteger("inputSize", options.inputSize);
+  const hiddenSize = positiveInteger("hiddenSize", options.hiddenSize);
+  const numLayers = positiveInteger("numLayers", options.numLayers ?? 1);
+  return {
+    inputSize,
+    hiddenSize,
+    numLayers,
+    projSize: projSize(options.projSize, hiddenSize),
     bias: boolean("bias", options.bias, true),
     batchFirst: boolean("batchFirst", options.batchFirst, false),
     dropout,
     bidirectional: boolean("bidirectional", options.bidirectional, false),
     dtype: dtype(options.dtype),
-  });
+  };
+}
+
+export function resolveRnnOptions(options: RNNOptions): RNNConfig {
+  requireObject("RNN", options);
+  rejectUnknownKeys("RNN", options, RNN_KEYS);
+  // torch checks nonlinearity, then dropout, then the sizes; keep its order so the first complaint matches.
+  const nl = nonlinearity(options.nonlinearity);
+  return Object.freeze({ ...resolveRecurrent("RNN", options, RNN_KEYS), nonlinearity: nl });
+}
+
+export function resolveGruOptions(options: GRUOptions): RecurrentConfig {
+  return Object.freeze(resolveRecurrent("GRU", options, GRU_KEYS));
+}
+
+export function resolveLstmOptions(options: LSTMOptions): RecurrentConfig {
+  return Object.freeze(resolveRecurrent("LSTM", options, LSTM_KEYS));
 }

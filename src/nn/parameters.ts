@@ -1,6 +1,6 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import type { RnnWeights } from "../kernels/rnn-layer.js";
+import type { LayerWeights } from "../kernels/recurrent-layer.js";
 
 /** A parameter's torch name and shape. */
 export interface ParameterSpec {
@@ -8,13 +8,17 @@ export interface ParameterSpec {
   readonly shape: readonly number[];
 }
 
-/** torch.nn.RNNCell's parameters in state_dict order. */
-export function cellParameterSpecs(inputSize: number, hiddenSize: number, bias: boolean): ParameterSpec[] {
+/**
+ * A cell's parameters in state_dict order (torch.nn.RNNCell, LSTMCell, GRUCell): `gates` is 1,
+ * 4 or 3, the gate blocks stacked along the first dimension as torch stacks them.
+ */
+export function cellParameterSpecs(inputSize: number, hiddenSize: number, bias: boolean, gates = 1): ParameterSpec[] {
+  const G = gates * hiddenSize;
   const specs: ParameterSpec[] = [
-    { name: "weight_ih", shape: [hiddenSize, inputSize] },
-    { name: "weight_hh", shape: [hiddenSize, hiddenSize] },
+    { name: "weight_ih", shape: [G, inputSize] },
+    { name: "weight_hh", shape: [G, hiddenSize] },
   ];
-  if (bias) specs.push({ name: "bias_ih", shape: [hiddenSize] }, { name: "bias_hh", shape: [hiddenSize] });
+  if (bias) specs.push({ name: "bias_ih", shape: [G] }, { name: "bias_hh", shape: [G] });
   return specs;
 }
 
@@ -24,8 +28,10 @@ export function layerSuffix(layer: number, direction: number): string {
 }
 
 /**
- * torch.nn.RNN's parameters in state_dict order: layer-major, then direction, then
- * weight_ih, weight_hh, bias_ih, bias_hh. Layers above the first see both directions' outputs.
+ * torch.nn.RNN / LSTM / GRU parameters in state_dict order: layer-major, then direction, then
+ * weight_ih, weight_hh, bias_ih, bias_hh and (LSTM with proj_size P > 0) weight_hr (P × H), as
+ * torch's RNNBase.__init__ names them. `gates` is 1 (RNN), 4 (LSTM) or 3 (GRU). h is P wide with
+ * a projection, so weight_hh is (G·H × P) and layers above the first read D·P features.
  */
 export function rnnParameterSpecs(
   inputSize: number,
@@ -33,19 +39,24 @@ export function rnnParameterSpecs(
   numLayers: number,
   bias: boolean,
   bidirectional: boolean,
+  gates = 1,
+  projSize = 0,
 ): ParameterSpec[] {
   const directions = bidirectional ? 2 : 1;
+  const G = gates * hiddenSize;
+  const S = projSize > 0 ? projSize : hiddenSize;
   const specs: ParameterSpec[] = [];
   for (let layer = 0; layer < numLayers; layer++) {
-    const layerInput = layer === 0 ? inputSize : hiddenSize * directions;
+    const layerInput = layer === 0 ? inputSize : S * directions;
     for (let d = 0; d < directions; d++) {
       const s = layerSuffix(layer, d);
-      specs.push({ name: `weight_ih${s}`, shape: [hiddenSize, layerInput] });
-      specs.push({ name: `weight_hh${s}`, shape: [hiddenSize, hiddenSize] });
+      specs.push({ name: `weight_ih${s}`, shape: [G, layerInput] });
+      specs.push({ name: `weight_hh${s}`, shape: [G, S] });
       if (bias) {
-        specs.push({ name: `bias_ih${s}`, shape: [hiddenSize] });
-        specs.push({ name: `bias_hh${s}`, shape: [hiddenSize] });
+        specs.push({ name: `bias_ih${s}`, shape: [G] });
+        specs.push({ name: `bias_hh${s}`, shape: [G] });
       }
+      if (projSize > 0) specs.push({ name: `weight_hr${s}`, shape: [projSize, hiddenSize] });
     }
   }
   return specs;
@@ -95,11 +106,12 @@ function required(params: ReadonlyMap<string, Tensor>, name: string): Tensor {
  * The kernel's view of one layer-direction's parameters. It aliases the parameter storage,
  * which loadStateDict overwrites in place, so it stays valid for the module's lifetime.
  */
-export function weightsFor(params: ReadonlyMap<string, Tensor>, suffix: string, bias: boolean): RnnWeights {
+export function weightsFor(params: ReadonlyMap<string, Tensor>, suffix: string, bias: boolean, projection = false): LayerWeights {
   return {
     wIh: required(params, `weight_ih${suffix}`).data,
     wHh: required(params, `weight_hh${suffix}`).data,
     bIh: bias ? required(params, `bias_ih${suffix}`).data : null,
     bHh: bias ? required(params, `bias_hh${suffix}`).data : null,
+    wHr: projection ? required(params, `weight_hr${suffix}`).data : null,
   };
 }

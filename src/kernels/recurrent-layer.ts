@@ -1,0 +1,128 @@
+import type { FloatArray } from "../tensor/dtype.js";
+import { gemmABt } from "./gemm.js";
+import type { RnnWeights, SequenceLayout } from "./rnn-layer.js";
+
+/**
+ * One layer-direction's parameters in torch's layout, for every gate family: W_ih (G·H × in),
+ * W_hh (G·H × S), biases (G·H) or null, and LSTM's projection W_hr (P × H) or null. G is the
+ * number of gates (RNN 1, GRU 3, LSTM 4) and S the width of h (P with a projection, else H).
+ */
+export interface LayerWeights extends RnnWeights {
+  wHr: FloatArray | null;
+}
+
+/**
+ * A gate family's arithmetic, free of module concerns. `step` advances rows [0, n) of the state
+ * by one time step: `ih` holds the input projection (G·H values per row at `ihOff + b·ihLd`), h
+ * (n × S, packed) and c (n × H, LSTM only) are updated in place; `scratch` has at least
+ * n · scratchPerRow elements of the module's dtype.
+ */
+export interface GateFamily {
+  readonly gates: number;
+  readonly scratchPerRow: number;
+  step(
+    n: number,
+    weights: LayerWeights,
+    ih: FloatArray,
+    ihOff: number,
+    ihLd: number,
+    h: FloatArray,
+    c: FloatArray | null,
+    scratch: FloatArray,
+  ): void;
+}
+
+/**
+ * Which rows of a sequence buffer time step t occupies: `first[t] + b · stride` for b < count[t].
+ * A padded batch has all `batch` rows at every step; a packed batch (sequences sorted by length,
+ * rows time-major) has count[t] = batch_sizes[t] rows from the sum of the earlier batch sizes,
+ * so the rows still running are always the first count[t] of the state.
+ */
+export interface StepSchedule {
+  readonly seqLen: number;
+  readonly batch: number;
+  readonly rows: number;
+  readonly stride: number;
+  readonly first: readonly number[];
+  readonly count: readonly number[];
+}
+
+export function paddedSchedule(layout: SequenceLayout): StepSchedule {
+  const { seqLen, batch, timeStride, batchStride } = layout;
+  const first = Array.from({ length: seqLen }, (_, t) => t * timeStride);
+  return { seqLen, batch, rows: seqLen * batch, stride: batchStride, first, count: new Array<number>(seqLen).fill(batch) };
+}
+
+export function packedSchedule(batchSizes: readonly number[]): StepSchedule {
+  const first: number[] = [];
+  let rows = 0;
+  for (const n of batchSizes) {
+    first.push(rows);
+    rows += n;
+  }
+  return { seqLen: batchSizes.length, batch: batchSizes[0] ?? 0, rows, stride: 1, first, count: batchSizes };
+}
+
+export interface LayerDirectionArgs {
+  schedule: StepSchedule;
+  family: GateFamily;
+  inputSize: number;
+  hiddenSize: number;
+  /** Width S of h: the projection size, or hiddenSize without one. */
+  stateSize: number;
+  /** Process time steps from last to first (torch's `_reverse` direction). */
+  reverse: boolean;
+  /** The layer input, `schedule.rows` rows of `inputSize` elements. */
+  input: FloatArray;
+  weights: LayerWeights;
+  /** Initial states: batch rows of S (h) and H (c) elements at the offsets; c0 null without a cell state. */
+  h0: FloatArray;
+  h0Offset: number;
+  c0: FloatArray | null;
+  c0Offset: number;
+  /** The layer output, rows of `outputLd` elements; this direction writes columns [outputCol, outputCol + S). */
+  output: FloatArray;
+  outputLd: number;
+  outputCol: number;
+  /** Final states, written like h0 and c0. */
+  hN: FloatArray;
+  hNOffset: number;
+  cN: FloatArray | null;
+  cNOffset: number;
+  /** Scratch: rows·G·H (ih), batch·S (h), batch·H (c), batch·scratchPerRow (scratch). */
+  ih: FloatArray;
+  h: FloatArray;
+  c: FloatArray | null;
+  scratch: FloatArray;
+}
+
+/**
+ * Runs one layer in one direction over the whole sequence, for any gate family. The input
+ * projection of every time step is one matrix product, rounded to the dtype as torch's
+ * `linear_ih` is; the step then runs on a state buffer of its own, so rows that have finished
+ * (packed batches shrink over time) keep their last state, and in the reverse direction a row
+ * joins with its h0 at its own last valid step, as torch's packed kernels do.
+ */
+export function runLayerDirection(a: LayerDirectionArgs): void {
+  const { schedule, family, hiddenSize: H, stateSize: S, weights, output, outputLd: ldo, outputCol: col } = a;
+  const { seqLen, batch, rows, stride } = schedule;
+  const GH = family.gates * H;
+  if (rows > 0) gemmABt(rows, GH, a.inputSize, a.input, 0, a.inputSize, weights.wIh, 0, a.inputSize, weights.bIh, a.ih, 0, GH);
+  const h = a.h;
+  const c = a.c;
+  h.set(a.h0.subarray(a.h0Offset, a.h0Offset + batch * S));
+  if (c !== null && a.c0 !== null) c.set(a.c0.subarray(a.c0Offset, a.c0Offset + batch * H));
+  for (let i = 0; i < seqLen; i++) {
+    const t = a.reverse ? seqLen - 1 - i : i;
+    const n = schedule.count[t]!;
+    if (n === 0) continue;
+    const first = schedule.first[t]!;
+    family.step(n, weights, a.ih, first * GH, stride * GH, h, c, a.scratch);
+    for (let b = 0; b < n; b++) {
+      const o = (first + b * stride) * ldo + col;
+      for (let j = 0; j < S; j++) output[o + j] = h[b * S + j]!;
+    }
+  }
+  a.hN.set(h.subarray(0, batch * S), a.hNOffset);
+  if (a.cN !== null && c !== null) a.cN.set(c.subarray(0, batch * H), a.cNOffset);
+}
