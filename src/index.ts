@@ -1,4 +1,5 @@
 export { Tensor, numel, formatShape } from "./tensor/tensor.js";
+export { Int64Tensor } from "./tensor/int64-tensor.js";
 export type { DType, FloatArray } from "./tensor/dtype.js";
 export { RnnParityError, ModuleError, StateDictError, FixtureError } from "./errors.js";
 export type { Nonlinearity } from "./kernels/activation.js";
@@ -22,18 +23,38 @@ export { moduleFromFixture, moduleFromTorchConfig } from "./nn/from-torch.js";
 export { runTypeScript } from "./oracles/typescript.js";
 export { compareTensors, assertClose, defaultTolerance, AssertCloseError } from "./compare/assert-close.js";
 export type { Comparison, CompareOptions, Tolerance } from "./compare/assert-close.js";
+export { compareAny, INT64_TOLERANCE } from "./compare/compare-any.js";
 export { readFixture, decodeFixture } from "./fixtures/msgpack.js";
 export { readManifest, parseManifest, verifyManifest, sha256File, DEFAULT_FIXTURES_DIR } from "./fixtures/manifest.js";
 export type { ManifestVerification, ListedFile } from "./fixtures/manifest.js";
 export { expectedStateDictShapes } from "./fixtures/validate-shapes.js";
 export * as fixtureLimits from "./fixtures/limits.js";
-export { FIXTURE_FORMAT, FIXTURE_VERSIONS, MANIFEST_FORMAT, MANIFEST_VERSIONS } from "./fixtures/types.js";
+export {
+  FIXTURE_FORMAT,
+  FIXTURE_VERSIONS,
+  MANIFEST_FORMAT,
+  MANIFEST_VERSIONS,
+  OUTPUT_NAMES,
+  fixtureOutputNames,
+  onnxOutputNames,
+} from "./fixtures/types.js";
 export type {
   Fixture,
+  FixtureInputs,
+  FixtureTensor,
+  Packing,
   RNNFixture,
   RNNCellFixture,
+  LSTMFixture,
+  LSTMCellFixture,
+  GRUFixture,
+  GRUCellFixture,
+  TorchConfig,
   TorchRNNConfig,
   TorchRNNCellConfig,
+  TorchLSTMConfig,
+  TorchGRUConfig,
+  TorchGatedCellConfig,
   Manifest,
   ManifestCase,
   ManifestOnnxEntry,

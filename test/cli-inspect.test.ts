@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { formatValue } from "../src/cli/inspect.js";
 import { DEFAULT_FIXTURES_DIR, readManifest } from "../src/fixtures/manifest.js";
 import { readFixture } from "../src/fixtures/msgpack.js";
+import type { Tensor } from "../src/tensor/tensor.js";
 import { bundled, runCli, removeTempDirs, tempDir } from "./helpers/cli-run.js";
 
 afterAll(removeTempDirs);
@@ -23,7 +24,7 @@ describe("inspect a fixture", () => {
     expect(run.stdout).toContain("num_layers=2");
     expect(run.stdout).toContain("bidirectional=true");
     for (const key of [...Object.keys(f.stateDict), "input", "hx", "output", "h_n"]) expect(run.stdout).toMatch(new RegExp(`^    ${key}: float32 \\[`, "m"));
-    const out = f.outputs.output;
+    const out = f.outputs.output as Tensor | undefined;
     const min = Math.min(...(out?.data ?? []));
     const first = Array.from(out?.data.subarray(0, 6) ?? []).map((x) => formatValue(x, "float32"));
     expect(run.stdout).toContain(`output: float32 [${out?.shape.join(", ")}] [${first.join(", ")}, ...] min ${formatValue(min, "float32")}`);

@@ -11,10 +11,10 @@ import { describe, expect, test } from "vitest";
 import { FixtureError } from "../src/errors.js";
 import { MAX_TENSOR_ELEMENTS } from "../src/fixtures/limits.js";
 import { decodeFixture } from "../src/fixtures/msgpack.js";
-import { OUTPUT_NAMES, type Fixture } from "../src/fixtures/types.js";
+import { INT64_FIELDS, fixtureOutputNames, type Fixture, type FixtureTensor } from "../src/fixtures/types.js";
 import { expectedStateDictShapes } from "../src/fixtures/validate-shapes.js";
 import { numel } from "../src/tensor/tensor.js";
-import { CELL_FIXTURE, F64_FIXTURE, RNN_FIXTURE, encodeRaw, fixtureBytes, rawFixture, type RawMap } from "./helpers/fixture-bytes.js";
+import { CELL_FIXTURE, F64_FIXTURE, RNN_FIXTURE, V2, encodeRaw, fixtureBytes, rawFixture, type RawMap } from "./helpers/fixture-bytes.js";
 
 function envInt(name: string, fallback: number): number {
   const v = process.env[name];
@@ -32,7 +32,7 @@ const TIME_MS = envInt("FUZZ_TIME_MS", 15_000);
 const PER_CALL_MS = 2_000;
 
 const PARAMS = { seed: SEED, numRuns: RUNS, plugins: [fc.interruptAfterTimeLimit(TIME_MS)] };
-const BASES = [RNN_FIXTURE, CELL_FIXTURE, F64_FIXTURE, "float32/RNN-unbatched-bidir-L2-h0-float32.msgpack"];
+const BASES = [RNN_FIXTURE, CELL_FIXTURE, F64_FIXTURE, "float32/RNN-unbatched-bidir-L2-h0-float32.msgpack", V2.lstm, V2.lstmCell, V2.gru, V2.lstmPacked, V2.gruPackedSorted];
 const BASE_BYTES = BASES.map(fixtureBytes);
 const F = "fuzz.msgpack";
 
@@ -41,11 +41,12 @@ function assertConsistent(f: Fixture): void {
   const expected = expectedStateDictShapes(f.module, f.config);
   expect(Object.keys(f.stateDict).sort()).toEqual([...expected.keys()].sort());
   for (const [name, shape] of expected) expect(f.stateDict[name]?.shape).toEqual(shape);
-  expect(Object.keys(f.outputs).sort()).toEqual([...OUTPUT_NAMES[f.module]].sort());
-  const tensors = [...Object.values(f.stateDict), ...Object.values(f.outputs), f.inputs.input];
-  if (f.inputs.hx) tensors.push(f.inputs.hx);
-  for (const t of tensors) {
-    expect(t.dtype).toBe(f.dtype);
+  expect(Object.keys(f.outputs).sort()).toEqual([...fixtureOutputNames(f.module, f.packing)].sort());
+  expect(f.inputs.lengths !== undefined).toBe(f.packing !== undefined);
+  if (f.module === "LSTM" || f.module === "LSTMCell") expect(f.inputs.cx !== undefined).toBe(f.inputs.hx !== undefined);
+  const named: Array<[string, FixtureTensor]> = [...Object.entries(f.stateDict), ...Object.entries(f.outputs), ...Object.entries(f.inputs)];
+  for (const [name, t] of named) {
+    expect(t.dtype).toBe(INT64_FIELDS.includes(name) ? "int64" : f.dtype);
     expect(t.data.length).toBe(numel(t.shape));
     expect(t.data.length).toBeLessThanOrEqual(MAX_TENSOR_ELEMENTS);
   }

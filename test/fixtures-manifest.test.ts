@@ -113,7 +113,7 @@ describe("manifest validation", () => {
 
   test("wrong format, future version, missing field", () => {
     expect(variant((m) => { m.format = "rnn-parity-fixture"; })).toBe(`${M}: format: expected "rnn-parity-manifest", got "rnn-parity-fixture"`);
-    expect(variant((m) => { m.version = 2; })).toBe(`${M}: version: unsupported manifest format version 2 (supported: 1); a newer rnn-parity may read it`);
+    expect(variant((m) => { m.version = 3; })).toBe(`${M}: version: unsupported manifest format version 3 (supported: 1, 2); a newer rnn-parity may read it`);
     expect(variant((m) => { delete m.cases[0]?.sha256; })).toBe(`${M}: cases[0].sha256: missing required field`);
   });
 
@@ -127,6 +127,35 @@ describe("manifest validation", () => {
     );
     expect(variant((m) => { ((m.cases[0] as Record<string, unknown>).config as Record<string, unknown>).hidden_size = -1; })).toBe(
       `${M}: cases[0].config.hidden_size: expected an integer in [1, 16777216], got -1`,
+    );
+  });
+
+  test("version 2: the new modules and packing; a version-1 manifest has neither", () => {
+    const lstm = (m: typeof good, version: number): void => {
+      m.version = version;
+      const c = m.cases[0] as Record<string, unknown>;
+      c.module = "LSTM";
+      c.config = { input_size: 4, hidden_size: 6, num_layers: 1, bias: true, batch_first: false, dropout: 0, bidirectional: false, proj_size: 0 };
+    };
+    expect(() => parseManifest(JSON.stringify((() => { const m = structuredClone(good); lstm(m, 2); return m; })()), M)).not.toThrow();
+    expect(variant((m) => { lstm(m, 1); })).toBe(`${M}: cases[0].module: LSTM needs format version 2, but this file is version 1 (which has only RNN, RNNCell)`);
+    expect(variant((m) => { lstm(m, 2); ((m.cases[0] as Record<string, unknown>).config as Record<string, unknown>).proj_size = 9; })).toBe(
+      `${M}: cases[0].config.proj_size: 9 with hidden_size=6: proj_size has to be smaller than hidden_size`,
+    );
+    expect(variant((m) => { (m.cases[0] as Record<string, unknown>).packing = { enforce_sorted: true }; })).toMatch(/^fixtures\/manifest\.json: cases\[0\]\.packing: unexpected field/);
+    expect(variant((m) => { lstm(m, 2); (m.cases[0] as Record<string, unknown>).packing = { enforce_sorted: "yes" }; })).toBe(
+      `${M}: cases[0].packing.enforce_sorted: expected true or false, got the string "yes"`,
+    );
+  });
+
+  test("onnx graph and weights kinds come from a fixed list", () => {
+    const onnx = (m: typeof good): Record<string, unknown> => (m.cases.find((c) => c.onnx) as unknown as { onnx: Record<string, unknown> }).onnx;
+    const index = good.cases.findIndex((c) => c.onnx);
+    expect(variant((m) => { onnx(m).graph = "onnx.Scan"; })).toBe(
+      `${M}: cases[${index}].onnx.graph: unknown value "onnx.Scan" (expected one of "onnx.RNN", "onnx.LSTM", "onnx.GRU", "decomposed")`,
+    );
+    expect(variant((m) => { onnx(m).weights = "somewhere"; })).toBe(
+      `${M}: cases[${index}].onnx.weights: unknown value "somewhere" (expected one of "onnx-rnn-inputs", "torch-initializers")`,
     );
   });
 

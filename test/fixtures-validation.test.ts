@@ -146,12 +146,12 @@ describe("format, version and top-level fields", () => {
 
   test("future version names the supported versions", () => {
     expect(refusal(RNN_FIXTURE, (r) => { r.version = 7; })).toBe(
-      `${F}: version: unsupported fixture format version 7 (supported: 1); a newer rnn-parity may read it`,
+      `${F}: version: unsupported fixture format version 7 (supported: 1, 2); a newer rnn-parity may read it`,
     );
   });
 
   test("version 0 (older than any known)", () => {
-    expect(refusal(RNN_FIXTURE, (r) => { r.version = 0; })).toBe(`${F}: version: unsupported fixture format version 0 (supported: 1)`);
+    expect(refusal(RNN_FIXTURE, (r) => { r.version = 0; })).toBe(`${F}: version: unsupported fixture format version 0 (supported: 1, 2)`);
   });
 
   test("missing field", () => {
@@ -168,8 +168,11 @@ describe("format, version and top-level fields", () => {
     expect(refusal(RNN_FIXTURE, (r) => { r.state_dict = [1, 2]; })).toBe(`${F}: state_dict: expected a map, got an array of 2`);
   });
 
-  test("unknown module", () => {
-    expect(refusal(RNN_FIXTURE, (r) => { r.module = "LSTM"; })).toBe(`${F}: module: unknown value "LSTM" (expected one of "RNN", "RNNCell")`);
+  test("unknown module, and a version-2 module in a version-1 file", () => {
+    expect(refusal(RNN_FIXTURE, (r) => { r.module = "Transformer"; })).toBe(
+      `${F}: module: unknown value "Transformer" (expected one of "RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell")`,
+    );
+    expect(refusal(RNN_FIXTURE, (r) => { r.module = "LSTM"; })).toBe(`${F}: module: LSTM needs format version 2, but this file is version 1 (which has only RNN, RNNCell)`);
   });
 
   test("unknown dtype", () => {

@@ -4,7 +4,7 @@
  * `torch vs typescript › <case> › <tensor>` and carries assert_close's message.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { compareTensors } from "../src/compare/assert-close.js";
+import { compareAny } from "../src/compare/compare-any.js";
 import { runTypeScript } from "../src/oracles/typescript.js";
 import { failureHeading, loadFixture, manifestCases, memoOracle, outputNames } from "./helpers/cases.js";
 import { ErrorSummary } from "./helpers/summary.js";
@@ -29,7 +29,7 @@ describe("torch vs typescript", () => {
       if (expected === undefined) throw new Error(`${fixture.file}: outputs.${tensor}: missing`);
       const actual = (await runTs(entry))[tensor];
       if (actual === undefined) throw new Error(`runTypeScript returned no '${tensor}' for ${entry.name}`);
-      const c = compareTensors(actual, expected, { name: tensor });
+      const c = compareAny(actual, expected, { name: tensor });
       summary.add(entry, c);
       if (!c.passed) throw new Error(`${failureHeading("typescript", entry, tensor)}\n${c.message}`);
       expect(c.mismatched).toBe(0);

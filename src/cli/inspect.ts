@@ -1,9 +1,9 @@
 /** `rnn-parity inspect FILE`: what a fixture or an ONNX model holds, for people or (--json) machines. */
 import { formatOnnxSummary, inspectOnnx } from "../fixtures/onnx-inspect.js";
 import { readFixture } from "../fixtures/msgpack.js";
-import type { Fixture } from "../fixtures/types.js";
+import type { Fixture, FixtureTensor } from "../fixtures/types.js";
 import { printable } from "../report/format.js";
-import { formatShape, type Tensor } from "../tensor/tensor.js";
+import { formatShape } from "../tensor/tensor.js";
 import type { CliIo } from "./io.js";
 
 /** How many leading elements a tensor line shows. */
@@ -19,7 +19,8 @@ export interface TensorSummary {
   inf: number;
 }
 
-export function summarizeTensor(t: Tensor): TensorSummary {
+/** Float tensors and the int64 ones of packed cases (lengths, batch sizes, indices). */
+export function summarizeTensor(t: FixtureTensor): TensorSummary {
   let min = Infinity;
   let max = -Infinity;
   let nan = 0;
@@ -36,7 +37,7 @@ export function summarizeTensor(t: Tensor): TensorSummary {
   return {
     dtype: t.dtype,
     shape: [...t.shape],
-    first: Array.from(t.data.subarray(0, FIRST_VALUES)),
+    first: Array.from(t.data.slice(0, FIRST_VALUES)),
     min: hasNumbers ? min : null,
     max: hasNumbers ? max : null,
     nan,
@@ -45,7 +46,7 @@ export function summarizeTensor(t: Tensor): TensorSummary {
 }
 
 function fixtureSummary(f: Fixture): Record<string, unknown> {
-  const group = (tensors: Record<string, Tensor | undefined>): Record<string, TensorSummary> => {
+  const group = (tensors: Readonly<Record<string, FixtureTensor | undefined>>): Record<string, TensorSummary> => {
     const out: Record<string, TensorSummary> = {};
     for (const [k, t] of Object.entries(tensors)) if (t) out[k] = summarizeTensor(t);
     return out;
@@ -61,8 +62,9 @@ function fixtureSummary(f: Fixture): Record<string, unknown> {
     seed: f.seed,
     torchVersion: f.torchVersion,
     config: f.config,
+    ...(f.packing ? { packing: { enforce_sorted: f.packing.enforceSorted } } : {}),
     stateDict: group(f.stateDict),
-    inputs: group(f.inputs),
+    inputs: group({ ...f.inputs }),
     outputs: group(f.outputs),
   };
 }
@@ -97,6 +99,7 @@ function formatFixture(f: Fixture): string {
     `  ${f.format} v${f.version}: ${printable(f.name)}`,
     `  module ${f.module}, dtype ${f.dtype}, seed ${f.seed}, torch ${printable(f.torchVersion)}`,
     `  config: ${Object.entries(f.config).map(([k, v]) => `${k}=${String(v)}`).join(", ")}`,
+    ...(f.packing ? [`  packing: enforce_sorted=${String(f.packing.enforceSorted)}`] : []),
     ...section("state_dict", s.stateDict),
     ...section("inputs", s.inputs),
     ...section("outputs", s.outputs),

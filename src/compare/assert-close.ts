@@ -43,7 +43,8 @@ export interface CompareOptions {
 export interface Comparison {
   tensor: string;
   shape: number[];
-  dtype: DType;
+  /** The reference's dtype; int64 only for the packed-sequence fields (src/compare/compare-any.ts). */
+  dtype: DType | "int64";
   rtol: number;
   atol: number;
   total: number;

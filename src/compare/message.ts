@@ -15,6 +15,8 @@ export interface TensorMismatchStats {
   maxRelDiffIndex: readonly number[];
   rtol: number;
   atol: number;
+  /** Integer tensors: torch prints their absolute difference as a Python int ("2", not "2.0"). */
+  integers?: boolean;
 }
 
 export interface ScalarMismatchStats {
@@ -24,11 +26,12 @@ export interface ScalarMismatchStats {
   atol: number;
 }
 
-function diffLine(kind: "absolute" | "relative", diff: number, index: readonly number[] | undefined, tol: number, equality: boolean): string {
+function diffLine(kind: "absolute" | "relative", diff: number, index: readonly number[] | undefined, tol: number, equality: boolean, integer = false): string {
+  const value = integer ? String(diff) : pyFloatRepr(diff);
   let line =
     index === undefined
-      ? `${kind === "absolute" ? "Absolute" : "Relative"} difference: ${pyFloatRepr(diff)}`
-      : `Greatest ${kind} difference: ${pyFloatRepr(diff)} at index ${pyTuple(index)}`;
+      ? `${kind === "absolute" ? "Absolute" : "Relative"} difference: ${value}`
+      : `Greatest ${kind} difference: ${value} at index ${pyTuple(index)}`;
   if (!equality) line += ` (up to ${pyFloatRepr(tol)} allowed)`;
   return line;
 }
@@ -44,7 +47,7 @@ export function tensorMismatchMessage(s: TensorMismatchStats): string {
     header("Tensor-likes", equality),
     "",
     `Mismatched elements: ${s.mismatched} / ${s.total} (${pyPercent(s.mismatched / s.total)})`,
-    diffLine("absolute", s.maxAbsDiff, s.maxAbsDiffIndex, s.atol, equality),
+    diffLine("absolute", s.maxAbsDiff, s.maxAbsDiffIndex, s.atol, equality, s.integers === true),
     diffLine("relative", s.maxRelDiff, s.maxRelDiffIndex, s.rtol, equality),
   ].join("\n");
 }

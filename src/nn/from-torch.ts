@@ -1,5 +1,5 @@
 import { ModuleError } from "../errors.js";
-import type { Fixture, ModuleName, TorchRNNCellConfig, TorchRNNConfig } from "../fixtures/types.js";
+import type { Fixture, ModuleName, TorchConfig, TorchRNNCellConfig, TorchRNNConfig } from "../fixtures/types.js";
 import type { DType } from "../tensor/dtype.js";
 import { RNN } from "./rnn.js";
 import { RNNCell } from "./rnn-cell.js";
@@ -7,16 +7,8 @@ import { RNNCell } from "./rnn-cell.js";
 /** Builds a module from torch's constructor kwargs (snake_case, as a fixture or manifest stores them). */
 export function moduleFromTorchConfig(module: "RNN", config: TorchRNNConfig, dtype: DType): RNN;
 export function moduleFromTorchConfig(module: "RNNCell", config: TorchRNNCellConfig, dtype: DType): RNNCell;
-export function moduleFromTorchConfig(
-  module: ModuleName,
-  config: TorchRNNConfig | TorchRNNCellConfig,
-  dtype: DType,
-): RNN | RNNCell;
-export function moduleFromTorchConfig(
-  module: ModuleName,
-  config: TorchRNNConfig | TorchRNNCellConfig,
-  dtype: DType,
-): RNN | RNNCell {
+export function moduleFromTorchConfig(module: ModuleName, config: TorchConfig, dtype: DType): RNN | RNNCell;
+export function moduleFromTorchConfig(module: ModuleName, config: TorchConfig, dtype: DType): RNN | RNNCell {
   if (module === "RNNCell") {
     const c = config as TorchRNNCellConfig;
     return new RNNCell({
@@ -41,14 +33,12 @@ export function moduleFromTorchConfig(
       dtype,
     });
   }
-  throw new ModuleError(`Unknown module '${String(module)}'. Select from 'RNN' or 'RNNCell'.`);
+  throw new ModuleError(`${String(module)} is not implemented in this version of rnn-parity`);
 }
 
 /** The fixture's module with the fixture's weights loaded (strictly), ready to run its inputs. */
 export function moduleFromFixture(f: Fixture): RNN | RNNCell {
-  const module = f.module === "RNN"
-    ? moduleFromTorchConfig("RNN", f.config, f.dtype)
-    : moduleFromTorchConfig("RNNCell", f.config, f.dtype);
+  const module = moduleFromTorchConfig(f.module, f.config, f.dtype);
   module.loadStateDict(f.stateDict);
   return module;
 }

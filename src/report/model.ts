@@ -3,7 +3,7 @@
  * reporters (pretty, json, junit) are pure functions of it.
  */
 import type { Tolerance } from "../compare/assert-close.js";
-import type { ModuleName, TorchRNNCellConfig, TorchRNNConfig } from "../fixtures/types.js";
+import type { ModuleName, TorchConfig } from "../fixtures/types.js";
 import type { DType } from "../tensor/dtype.js";
 
 /**
@@ -24,10 +24,13 @@ export interface ComparisonRow {
   /** The fixture file the case was read from, as given or found (relative paths stay relative). */
   file: string;
   module: ModuleName;
-  config: TorchRNNConfig | TorchRNNCellConfig;
+  config: TorchConfig;
   dtype: DType;
   oracle: OracleName;
-  /** The compared output: `output`, `h_n` (RNN) or `h_prime` (RNNCell). */
+  /**
+   * The compared output, named as in the fixture: `output`, `h_n`, `c_n`, `h_prime`, `h1`, `c1`, and
+   * for packed cases `output_data`, `batch_sizes`, `sorted_indices`, `unsorted_indices`, `output_lengths`.
+   */
   tensor: string;
   shape: number[];
   maxAbsDiff: number;

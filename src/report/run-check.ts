@@ -3,11 +3,12 @@
  * one ComparisonRow per compared tensor. Rendering is left to the reporters.
  */
 import { performance } from "node:perf_hooks";
-import { compareTensors, defaultTolerance, type Tolerance } from "../compare/assert-close.js";
+import { defaultTolerance, type Tolerance } from "../compare/assert-close.js";
+import { compareAny } from "../compare/compare-any.js";
 import { FixtureError, RnnParityError } from "../errors.js";
 import { checkListedFile } from "../fixtures/manifest.js";
 import { readFixture } from "../fixtures/msgpack.js";
-import { OUTPUT_NAMES, type Fixture, type ManifestCase } from "../fixtures/types.js";
+import { fixtureOutputNames, onnxOutputNames, type Fixture, type FixtureTensor, type ManifestCase } from "../fixtures/types.js";
 import { runTypeScript } from "../oracles/typescript.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { CaseSource } from "./inputs.js";
@@ -51,21 +52,29 @@ function timed<T>(fn: () => T): [T, number] {
   return [value, performance.now() - start];
 }
 
+/**
+ * The tensors an oracle pair compares: everything the fixture holds when torch is the reference,
+ * and what the ONNX graph produces (no PackedSequence fields) when onnxruntime is in the pair.
+ */
+function comparedNames(f: Fixture, oracle: OracleName): readonly string[] {
+  return oracle === "torch" ? fixtureOutputNames(f.module, f.packing) : onnxOutputNames(f.module);
+}
+
 function compareOutputs(
   f: Fixture,
   oracle: OracleName,
-  actual: Record<string, Tensor>,
-  expected: Record<string, Tensor>,
+  actual: Readonly<Record<string, FixtureTensor>>,
+  expected: Readonly<Record<string, FixtureTensor>>,
   overrides: Partial<Tolerance>,
   durationMs: number,
   expectedFile: string,
 ): ComparisonRow[] {
-  return OUTPUT_NAMES[f.module].map((name) => {
+  return comparedNames(f, oracle).map((name) => {
     const a = actual[name];
     const e = expected[name];
     if (!e) throw new FixtureError(expectedFile, `outputs.${name}`, "missing");
     if (!a) throw new FixtureError(f.file, `outputs.${name}`, `the ${oracle} run produced no ${name}`);
-    const c = compareTensors(a, e, { ...overrides, name });
+    const c = compareAny(a, e, { ...overrides, name });
     return {
       case: f.name,
       file: f.file,
@@ -100,6 +109,8 @@ function checkAgainstManifest(f: Fixture, c: ManifestCase): void {
   const canonical = (value: unknown): string =>
     JSON.stringify(typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value);
   const fields: [string, unknown, unknown][] = [["name", f.name, c.name], ["module", f.module, c.module], ["dtype", f.dtype, c.dtype], ["config", f.config, c.config]];
+  // Older manifests do not record packing; when one does, it must be the file's.
+  if (c.packing !== undefined || f.packing !== undefined) fields.push(["packing", f.packing ?? null, c.packing ?? null]);
   for (const [field, actual, listed] of fields) {
     if (canonical(actual) !== canonical(listed)) {
       throw new FixtureError(f.file, field, `${canonical(actual)}, but the manifest lists ${canonical(listed)} for case "${c.name}"`);

@@ -4,9 +4,8 @@
  * tests of every oracle.
  */
 import { join } from "node:path";
-import type { Fixture, ManifestCase } from "../../src/fixtures/types.js";
-import { OUTPUT_NAMES } from "../../src/fixtures/types.js";
-import type { Tensor } from "../../src/tensor/tensor.js";
+import type { Fixture, FixtureTensor, ManifestCase } from "../../src/fixtures/types.js";
+import { fixtureOutputNames } from "../../src/fixtures/types.js";
 import { DEFAULT_FIXTURES_DIR, readManifest } from "../../src/fixtures/manifest.js";
 import { readFixture } from "../../src/fixtures/msgpack.js";
 
@@ -15,11 +14,6 @@ export const manifest = await readManifest(fixturesDir);
 
 /** Every case of the manifest, in manifest order. */
 export const manifestCases: readonly ManifestCase[] = manifest.cases;
-
-/** The tensors a case's module returns, named as in its fixture's `outputs`. */
-export function outputNames(entry: ManifestCase): readonly string[] {
-  return OUTPUT_NAMES[entry.module];
-}
 
 const fixtures = new Map<string, Promise<Fixture>>();
 
@@ -36,14 +30,27 @@ export function loadFixture(entry: ManifestCase): Promise<Fixture> {
   return f;
 }
 
+/**
+ * Every case's fixture, read before the suites are declared: a case's compared tensors depend on
+ * the file (packed cases hold more), and vitest needs the test names up front.
+ */
+const loaded = new Map((await Promise.all(manifestCases.map(async (c) => [c.name, await loadFixture(c)] as const))));
+
+/** The tensors a case's module returns, named as in its fixture's `outputs`. */
+export function outputNames(entry: ManifestCase): readonly string[] {
+  const f = loaded.get(entry.name);
+  if (f === undefined) throw new Error(`${entry.name}: not in the manifest`);
+  return fixtureOutputNames(f.module, f.packing);
+}
+
 export type Oracle<T> = (f: Fixture, entry: ManifestCase) => T | Promise<T>;
 
 /**
  * Memoizes an oracle per case, so the tests of a case's tensors share one run. The result of a
  * failed run is memoized too: every tensor test of that case reports the same error.
  */
-export function memoOracle(run: Oracle<Record<string, Tensor>>): (entry: ManifestCase) => Promise<Record<string, Tensor>> {
-  const results = new Map<string, Promise<Record<string, Tensor>>>();
+export function memoOracle(run: Oracle<Record<string, FixtureTensor>>): (entry: ManifestCase) => Promise<Record<string, FixtureTensor>> {
+  const results = new Map<string, Promise<Record<string, FixtureTensor>>>();
   return (entry) => {
     let r = results.get(entry.name);
     if (r === undefined) {

@@ -3,7 +3,8 @@
  * only touch structure and weights, never a reference the parity tests compare against.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { decode, encode } from "@msgpack/msgpack";
 import { expect } from "vitest";
 import { FixtureError } from "../../src/errors.js";
@@ -17,8 +18,29 @@ export const RNN_FIXTURE = "float32/RNN-relu-bias-batchfirst-bidir-L2-h0-float32
 export const CELL_FIXTURE = "float32/RNNCell-relu-bias-batched-hx-float32.msgpack";
 export const F64_FIXTURE = "float64/RNN-tanh-bias-seqfirst-uni-L1-h0-float64.msgpack";
 
+/** Format-version-2 samples written by the generator (test/data/fixtures-v2/README.md). */
+const V2_DIR = fileURLToPath(new URL("../data/fixtures-v2/", import.meta.url));
+export const V2 = {
+  lstm: join(V2_DIR, "LSTM-bias-batchfirst-bidir-L2-proj3-h0-float32.msgpack"),
+  lstmCell: join(V2_DIR, "LSTMCell-bias-batched-hx-float32.msgpack"),
+  gru: join(V2_DIR, "GRU-bias-seqfirst-bidir-L2-h0-float32.msgpack"),
+  gruCell: join(V2_DIR, "GRUCell-bias-batched-hx-float32.msgpack"),
+  /** lengths [4, 1, 6, 2, 4], enforce_sorted=False: sorted_indices [2, 0, 4, 3, 1]. */
+  lstmPacked: join(V2_DIR, "LSTM-packed-unsorted-seqfirst-bidir-L2-proj3-h0-float32.msgpack"),
+  gruPackedSorted: join(V2_DIR, "GRU-packed-sorted-batchfirst-uni-L1-h0-float32.msgpack"),
+} as const;
+
+/** A bundled fixture (relative to fixtures/) or any file by absolute path. */
 export function fixtureBytes(rel: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(DEFAULT_FIXTURES_DIR, rel)));
+  return new Uint8Array(readFileSync(isAbsolute(rel) ? rel : join(DEFAULT_FIXTURES_DIR, rel)));
+}
+
+/** An int64 tensor map of `values` (little-endian), for the packed fields. */
+export function int64Map(values: readonly number[], shape: number[] = [values.length]): RawMap {
+  const data = new Uint8Array(values.length * 8);
+  const view = new DataView(data.buffer);
+  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+  return { dtype: "int64", shape, data };
 }
 
 /** A deep, independent copy of the fixture's raw map (bins copied too). */

@@ -4,8 +4,7 @@
  * models before the bundled ones existed).
  */
 import { join } from "node:path";
-import type { Fixture, ManifestCase, ManifestOnnxEntry } from "../../src/fixtures/types.js";
-import type { Tensor } from "../../src/tensor/tensor.js";
+import type { Fixture, FixtureTensor, ManifestCase, ManifestOnnxEntry } from "../../src/fixtures/types.js";
 import { DEFAULT_FIXTURES_DIR, readManifest } from "../../src/fixtures/manifest.js";
 import { readFile } from "node:fs/promises";
 import { decodeFixture } from "../../src/fixtures/msgpack.js";
@@ -37,9 +36,9 @@ export function loadOnnxCaseFixture(entry: ManifestCase): Promise<Fixture> {
 
 /** Memoizes an oracle per case, so the tests of one case's tensors share a run. */
 export function memoByCase(
-  run: (f: Fixture, entry: OnnxCase) => Record<string, Tensor> | Promise<Record<string, Tensor>>,
-): (entry: OnnxCase) => Promise<Record<string, Tensor>> {
-  const results = new Map<string, Promise<Record<string, Tensor>>>();
+  run: (f: Fixture, entry: OnnxCase) => Record<string, FixtureTensor> | Promise<Record<string, FixtureTensor>>,
+): (entry: OnnxCase) => Promise<Record<string, FixtureTensor>> {
+  const results = new Map<string, Promise<Record<string, FixtureTensor>>>();
   return (entry) => {
     let r = results.get(entry.name);
     if (r === undefined) {

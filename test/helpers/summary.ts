@@ -1,4 +1,4 @@
-/** The largest errors a parity run saw, per dtype: the numbers a closing note quotes. */
+/** The largest errors a parity run saw, per module and dtype: the numbers a closing note quotes. */
 import type { Comparison } from "../../src/compare/assert-close.js";
 import type { ManifestCase } from "../../src/fixtures/types.js";
 
@@ -19,7 +19,9 @@ export class ErrorSummary {
   private readonly byDtype = new Map<string, DtypeStats>();
 
   add(entry: ManifestCase, c: Comparison): void {
-    let s = this.byDtype.get(c.dtype);
+    // Per module and dtype (int64 rows are the packed index fields, compared exactly).
+    const key = `${entry.module} ${c.dtype}`;
+    let s = this.byDtype.get(key);
     if (s === undefined) {
       s = {
         comparisons: 0,
@@ -28,7 +30,7 @@ export class ErrorSummary {
         maxRel: { value: -Infinity, where: "" },
         minHeadroom: { value: Infinity, where: "" },
       };
-      this.byDtype.set(c.dtype, s);
+      this.byDtype.set(key, s);
     }
     const where = `${entry.name} › ${c.tensor}`;
     s.comparisons++;
@@ -40,7 +42,7 @@ export class ErrorSummary {
   }
 
   format(title: string): string {
-    const lines = [`${title}: largest errors per dtype`];
+    const lines = [`${title}: largest errors per module and dtype`];
     for (const [dtype, s] of [...this.byDtype].sort(([a], [b]) => a.localeCompare(b))) {
       lines.push(
         `  ${dtype}: ${s.comparisons} tensors compared, ${s.failed} failed`,
