@@ -31,8 +31,8 @@ describe("moduleFromTorchConfig", () => {
   });
 
   it("refuses an unknown module name", () => {
-    expect(() => moduleFromTorchConfig("LSTM" as "RNN", { ...rnnConfig }, "float32")).toThrow(
-      new ModuleError("Unknown module 'LSTM'. Select from 'RNN' or 'RNNCell'."),
+    expect(() => moduleFromTorchConfig("Transformer" as "RNN", { ...rnnConfig }, "float32")).toThrow(
+      new ModuleError("Unknown module 'Transformer'. Select from 'RNN', 'RNNCell', 'LSTM', 'LSTMCell', 'GRU' or 'GRUCell'."),
     );
   });
 });

@@ -33,7 +33,10 @@ export function moduleFromTorchConfig(module: ModuleName, config: TorchConfig, d
       dtype,
     });
   }
-  throw new ModuleError(`${String(module)} is not implemented in this version of rnn-parity`);
+  if (module === "LSTM" || module === "LSTMCell" || module === "GRU" || module === "GRUCell") {
+    throw new ModuleError(`${module} is not implemented in this version of rnn-parity`);
+  }
+  throw new ModuleError(`Unknown module '${String(module)}'. Select from 'RNN', 'RNNCell', 'LSTM', 'LSTMCell', 'GRU' or 'GRUCell'.`);
 }
 
 /** The fixture's module with the fixture's weights loaded (strictly), ready to run its inputs. */
