@@ -10,6 +10,8 @@ export { LSTMCell } from "./nn/lstm-cell.js";
 export { GRU } from "./nn/gru.js";
 export { GRUCell } from "./nn/gru-cell.js";
 export { PackedSequence } from "./nn/packed-sequence.js";
+export { packPaddedSequence, padPackedSequence, packSequence, padSequence } from "./nn/pack.js";
+export type { Lengths, PackPaddedOptions, PadPackedOptions } from "./nn/pack.js";
 export type {
   RNNOptions,
   RNNCellOptions,
