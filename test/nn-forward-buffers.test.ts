@@ -1,4 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { GRU } from "../src/nn/gru.js";
+import { GRUCell } from "../src/nn/gru-cell.js";
+import { LSTM } from "../src/nn/lstm.js";
+import { LSTMCell } from "../src/nn/lstm-cell.js";
+import { packPaddedSequence } from "../src/nn/pack.js";
 import { mulberry32 } from "../src/nn/parameters.js";
 import { RNN } from "../src/nn/rnn.js";
 import { RNNCell } from "../src/nn/rnn-cell.js";
@@ -75,6 +80,48 @@ describe("forward returns fresh tensors and leaves its arguments alone", () => {
       h2.data.fill(Number.NaN);
       expect(c.forward(x).data).toEqual(h1Copy.data);
       expect(c.forward(x, Tensor.zeros([4, 5], dtype)).data).toEqual(h1Copy.data);
+    });
+  }
+});
+
+describe("LSTM, GRU and the gated cells return fresh tensors too (padded and packed)", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    it(`LSTM with a projection and GRU, ${dtype}`, () => {
+      const lstm = new LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true, projSize: 2, dtype, seed: 4 });
+      const gru = new GRU({ inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true, dtype, seed: 5 });
+      const x = randn([4, 3, 3], dtype);
+      const [h0, c0] = [randn([4, 3, 2], dtype), randn([4, 3, 5], dtype)];
+      const g0 = randn([4, 3, 5], dtype);
+      const copies = [x, h0, c0, g0].map((t) => t.clone());
+      const packed = packPaddedSequence(x, [2, 4, 1], { enforceSorted: false });
+      const runs = () => [
+        lstm.forward(x).flat(),
+        lstm.forward(x, [h0, c0]).flat(),
+        gru.forward(x, g0),
+        gru.forward(x),
+        (([o, s]) => [o.data, ...s])(lstm.forward(packed, [h0, c0])),
+        (([o, h]) => [o.data, h])(gru.forward(packed)),
+      ].flat();
+      const first = runs();
+      const firstCopy = first.map((t) => t.clone());
+      const second = runs();
+      expectFresh([...first, ...second], [x, h0, c0, g0, packed.data]);
+      expect([x, h0, c0, g0].map((t) => t.data)).toEqual(copies.map((t) => t.data));
+      for (const t of [...first, ...second]) t.data.fill(Number.NaN);
+      expect(runs().map((t) => t.data)).toEqual(firstCopy.map((t) => t.data));
+    });
+
+    it(`LSTMCell and GRUCell, ${dtype}`, () => {
+      const lc = new LSTMCell({ inputSize: 3, hiddenSize: 5, dtype, seed: 6 });
+      const gc = new GRUCell({ inputSize: 3, hiddenSize: 5, dtype, seed: 7 });
+      const x = randn([4, 3], dtype);
+      const hx: [Tensor, Tensor] = [randn([4, 5], dtype), randn([4, 5], dtype)];
+      const runs = () => [...lc.forward(x), ...lc.forward(x, hx), gc.forward(x), gc.forward(x, hx[0])];
+      const first = runs();
+      const firstCopy = first.map((t) => t.clone());
+      expectFresh([...first, ...runs()], [x, ...hx]);
+      for (const t of first) t.data.fill(Number.NaN);
+      expect(runs().map((t) => t.data)).toEqual(firstCopy.map((t) => t.data));
     });
   }
 });

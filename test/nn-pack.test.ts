@@ -3,6 +3,7 @@ import { ModuleError } from "../src/errors.js";
 import { packPaddedSequence, packSequence, padPackedSequence, padSequence } from "../src/nn/pack.js";
 import { PackedSequence } from "../src/nn/packed-sequence.js";
 import { mulberry32 } from "../src/nn/parameters.js";
+import { Int64Tensor } from "../src/tensor/int64-tensor.js";
 import { Tensor } from "../src/tensor/tensor.js";
 
 const rand = mulberry32(31);
@@ -37,7 +38,7 @@ describe("packPaddedSequence: batch sizes and indices as torch 2.13 computes the
 
   it("keeps no indices when the batch is already sorted, and takes every kind of lengths", () => {
     const x = randn([4, 5, 3]);
-    for (const lengths of [[4, 3, 2, 1, 1], Int32Array.from([4, 3, 2, 1, 1]), BigInt64Array.from([4n, 3n, 2n, 1n, 1n]), new Tensor(Float64Array.from([4, 3, 2, 1, 1]), [5])]) {
+    for (const lengths of [[4, 3, 2, 1, 1], Int32Array.from([4, 3, 2, 1, 1]), Int64Tensor.of([4, 3, 2, 1, 1]), BigInt64Array.from([4n, 3n, 2n, 1n, 1n]), new Tensor(Float64Array.from([4, 3, 2, 1, 1]), [5])]) {
       const p = packPaddedSequence(x, lengths);
       expect([p.batchSizes, p.sortedIndices, p.unsortedIndices]).toEqual([[5, 3, 2, 1], null, null]);
     }
@@ -98,7 +99,11 @@ describe("packing errors (torch 2.13's wording where torch has one)", () => {
     expectModuleError(() => packPaddedSequence(randn([4, 0, 3]), []), "Cannot pack empty tensors.");
     expectModuleError(
       () => packPaddedSequence(x, new Tensor(new Float32Array(5), [1, 5])),
-      "'lengths' argument should be a 1D CPU int64 tensor, but got 2D cpu float32 tensor",
+      "'lengths' argument should be a 1D CPU int64 tensor, but got 2D cpu Long tensor",
+    );
+    expectModuleError(
+      () => packPaddedSequence(x, new Int64Tensor([3, 2, 1, 1, 1], [1, 5])),
+      "'lengths' argument should be a 1D CPU int64 tensor, but got 2D cpu Long tensor",
     );
     const p = packPaddedSequence(x, [4, 3, 2, 1, 1]);
     expectModuleError(

@@ -1,16 +1,18 @@
 import { ModuleError } from "../errors.js";
 import { allocate, type DType } from "../tensor/dtype.js";
+import { Int64Tensor } from "../tensor/int64-tensor.js";
 import { Tensor, formatShape, numel } from "../tensor/tensor.js";
 import { requireTensor } from "./checks.js";
 import { PackedSequence, validatePackedSequence } from "./packed-sequence.js";
 
 /**
  * Sequence lengths as torch.nn.utils.rnn takes them: plain numbers, or an integer tensor. Our
- * Tensor holds floats only, so an "integer tensor" is an Int32Array or BigInt64Array (how the
- * fixture readers hold int64), or a 1-D float Tensor whose values are all integers. torch
- * truncates fractional lengths (torch.as_tensor(..., dtype=int64)); we refuse them instead.
+ * Tensor holds floats only, so the integer tensor is the package's Int64Tensor (what the fixture
+ * readers return for torch.int64), an Int32Array or BigInt64Array; a 1-D float Tensor is taken
+ * too when every value is an integer. torch truncates fractional lengths
+ * (torch.as_tensor(..., dtype=int64)); we refuse them instead.
  */
-export type Lengths = readonly number[] | Int32Array | BigInt64Array | Tensor;
+export type Lengths = readonly number[] | Int64Tensor | Int32Array | BigInt64Array | Tensor;
 
 export interface PackPaddedOptions {
   /** input is (B, T, *) instead of (T, B, *). Default false. */
@@ -36,12 +38,16 @@ function flag(owner: string, name: string, value: unknown, fallback: boolean): b
 function lengthList(owner: string, lengths: unknown): number[] {
   let values: number[];
   if (Array.isArray(lengths)) values = lengths as number[];
-  else if (lengths instanceof Int32Array) values = Array.from(lengths);
+  else if (lengths instanceof Int64Tensor) {
+    if (lengths.shape.length !== 1) throw new ModuleError(`'lengths' argument should be a 1D CPU int64 tensor, but got ${lengths.shape.length}D cpu Long tensor`);
+    values = [...lengths.data];
+  } else if (lengths instanceof Int32Array) values = Array.from(lengths);
   else if (lengths instanceof BigInt64Array) values = Array.from(lengths, (v) => Number(v));
   else {
     requireTensor(owner, "lengths", lengths);
     if (lengths.ndim !== 1) {
-      throw new ModuleError(`'lengths' argument should be a 1D CPU int64 tensor, but got ${lengths.ndim}D cpu ${lengths.dtype} tensor`);
+      // torch converts to int64 first, so it always names the tensor Long.
+      throw new ModuleError(`'lengths' argument should be a 1D CPU int64 tensor, but got ${lengths.ndim}D cpu Long tensor`);
     }
     values = Array.from(lengths.data);
   }
