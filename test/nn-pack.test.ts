@@ -120,6 +120,21 @@ describe("packing errors (torch 2.13's wording where torch has one)", () => {
     );
   });
 
+  it("refuses torch's snake_case option names instead of ignoring them", () => {
+    const opts = { batch_first: true } as unknown as { batchFirst?: boolean };
+    expectModuleError(() => packPaddedSequence(x, [4, 3, 2, 1, 1], opts), "packPaddedSequence got an unknown option 'batch_first'; did you mean 'batchFirst'?");
+    expectModuleError(() => padSequence([randn([2, 1])], opts), "padSequence got an unknown option 'batch_first'; did you mean 'batchFirst'?");
+    const p = packPaddedSequence(x, [4, 3, 2, 1, 1]);
+    expectModuleError(() => padPackedSequence(p, { total_length: 5 } as unknown as { totalLength?: number }), "padPackedSequence got an unknown option 'total_length'; did you mean 'totalLength'?");
+    expectModuleError(() => packSequence([randn([2, 1])], { enforce_sorted: false } as unknown as { enforceSorted?: boolean }), "packSequence got an unknown option 'enforce_sorted'; did you mean 'enforceSorted'?");
+  });
+
+  it("takes a PackedSequence from another copy of the package (a plain object of the same fields)", () => {
+    const p = packPaddedSequence(randn([3, 2, 1]), [3, 1], { enforceSorted: false });
+    const copy = { data: p.data, batchSizes: [...p.batchSizes], sortedIndices: [...p.sortedIndices!], unsortedIndices: [...p.unsortedIndices!] };
+    expect(padPackedSequence(copy as unknown as PackedSequence)).toEqual(padPackedSequence(p));
+  });
+
   it("refuses a hand-built PackedSequence that does not describe its data", () => {
     const data = randn([6, 3]);
     expectModuleError(() => padPackedSequence(new PackedSequence(data, [3, 2])), "padPackedSequence: PackedSequence batchSizes sum to 5, but data has 6 rows");

@@ -99,7 +99,7 @@ function camelCase(name: string): string {
 }
 
 /** Plain-JS callers may pass torch's snake_case names; say which name we expect instead of ignoring it. */
-function rejectUnknownKeys(owner: string, options: object, known: readonly string[]): void {
+export function rejectUnknownKeys(owner: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     if ((key === "projSize" || key === "proj_size") && (owner === "RNN" || owner === "GRU")) {

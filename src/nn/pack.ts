@@ -3,7 +3,8 @@ import { allocate, type DType } from "../tensor/dtype.js";
 import { Int64Tensor } from "../tensor/int64-tensor.js";
 import { Tensor, formatShape, numel } from "../tensor/tensor.js";
 import { requireTensor } from "./checks.js";
-import { PackedSequence, validatePackedSequence } from "./packed-sequence.js";
+import { rejectUnknownKeys } from "./options.js";
+import { PackedSequence, isPackedSequence, validatePackedSequence } from "./packed-sequence.js";
 
 /**
  * Sequence lengths as torch.nn.utils.rnn takes them: plain numbers, or an integer tensor. Our
@@ -27,6 +28,14 @@ export interface PadPackedOptions {
   paddingValue?: number;
   /** Pad to this many time steps (at least the longest sequence). Default: the longest. */
   totalLength?: number;
+}
+
+/** A snake_case `batch_first: true` silently ignored would pack the wrong axis; refuse unknown keys. */
+function readOptions(owner: string, options: unknown, known: readonly string[]): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ModuleError(`${owner}: options must be an object, got ${options === null ? "null" : typeof options}`);
+  }
+  rejectUnknownKeys(owner, options, known);
 }
 
 function flag(owner: string, name: string, value: unknown, fallback: boolean): boolean {
@@ -72,6 +81,7 @@ function sortDescending(lengths: readonly number[]): number[] {
 export function packPaddedSequence(input: Tensor, lengths: Lengths, options: PackPaddedOptions = {}): PackedSequence {
   const owner = "packPaddedSequence";
   requireTensor(owner, "input", input);
+  readOptions(owner, options, ["batchFirst", "enforceSorted"]);
   const batchFirst = flag(owner, "batchFirst", options.batchFirst, false);
   const enforceSorted = flag(owner, "enforceSorted", options.enforceSorted, true);
   const given = lengthList(owner, lengths);
@@ -123,8 +133,9 @@ export function packPaddedSequence(input: Tensor, lengths: Lengths, options: Pac
  */
 export function padPackedSequence(sequence: PackedSequence, options: PadPackedOptions = {}): [padded: Tensor, lengths: number[]] {
   const owner = "padPackedSequence";
-  if (!(sequence instanceof PackedSequence)) throw new ModuleError(`${owner}: expected a PackedSequence`);
+  if (!isPackedSequence(sequence)) throw new ModuleError(`${owner}: expected a PackedSequence`);
   validatePackedSequence(owner, sequence);
+  readOptions(owner, options, ["batchFirst", "paddingValue", "totalLength"]);
   const batchFirst = flag(owner, "batchFirst", options.batchFirst, false);
   const paddingValue = options.paddingValue ?? 0;
   if (typeof paddingValue !== "number") throw new ModuleError(`${owner}: paddingValue should be a number, got: ${typeof paddingValue}`);
@@ -170,6 +181,7 @@ export function padSequence(sequences: readonly Tensor[], options: { batchFirst?
   // `as unknown`: narrowing a readonly Tensor[] with Array.isArray would widen it to any[].
   if (!Array.isArray(sequences as unknown)) throw new ModuleError(`${owner}: expected an array of Tensors`);
   if (sequences.length === 0) throw new ModuleError("received an empty list of sequences");
+  readOptions(owner, options, ["batchFirst", "paddingValue"]);
   const batchFirst = flag(owner, "batchFirst", options.batchFirst, false);
   const paddingValue = options.paddingValue ?? 0;
   if (typeof paddingValue !== "number") throw new ModuleError(`${owner}: paddingValue should be a number, got: ${typeof paddingValue}`);
@@ -198,6 +210,7 @@ export function padSequence(sequences: readonly Tensor[], options: { batchFirst?
 
 /** torch.nn.utils.rnn.pack_sequence: padSequence, then packPaddedSequence with each tensor's length. */
 export function packSequence(sequences: readonly Tensor[], options: { enforceSorted?: boolean } = {}): PackedSequence {
+  readOptions("packSequence", options, ["enforceSorted"]);
   const padded = padSequence(sequences);
   return packPaddedSequence(padded, sequences.map((t) => t.shape[0]!), { enforceSorted: options.enforceSorted ?? true });
 }

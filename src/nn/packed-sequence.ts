@@ -35,6 +35,17 @@ export class PackedSequence {
   }
 }
 
+/**
+ * A PackedSequence, also one from another copy of this package (dist/ next to src/), which fails
+ * instanceof: an object with data and batchSizes, the two fields a Tensor never has together.
+ */
+export function isPackedSequence(value: unknown): value is PackedSequence {
+  if (value instanceof PackedSequence) return true;
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Partial<Record<keyof PackedSequence, unknown>>;
+  return "data" in v && Array.isArray(v.batchSizes) && "sortedIndices" in v && "unsortedIndices" in v;
+}
+
 /** torch's invert_permutation: out[perm[i]] = i. */
 export function invertPermutation(perm: readonly number[]): number[] {
   const out = new Array<number>(perm.length).fill(0);

@@ -13,7 +13,7 @@ import { allocate, type DType, type FloatArray } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { requireDtype, requireTensor } from "./checks.js";
 import type { RecurrentConfig, RecurrentName } from "./options.js";
-import { PackedSequence, validatePackedSequence } from "./packed-sequence.js";
+import { PackedSequence, isPackedSequence, validatePackedSequence } from "./packed-sequence.js";
 import { initParameters, layerSuffix, rnnParameterSpecs, weightsFor } from "./parameters.js";
 import { checkStates, type InputKind, type StateMessages } from "./recurrent-checks.js";
 import { copyStateDict, loadStateDictStrict } from "./state-dict.js";
@@ -108,7 +108,7 @@ export abstract class RecurrentModule {
    */
   protected run(input: Tensor | PackedSequence, hx: readonly Tensor[] | undefined): [Tensor | PackedSequence, Tensor[]] {
     const name = this.moduleName;
-    const packed = input instanceof PackedSequence ? input : null;
+    const packed = isPackedSequence(input) ? input : null;
     let x: Tensor;
     let kind: InputKind;
     if (packed !== null) {
