@@ -21,10 +21,10 @@ const WASM_MIN_MACS = 4096;
  * - hN like h0, layer-major then direction (row `layer * D + direction`), never batch-first.
  *   The reverse direction runs from the last time step to the first, so its hN is its state
  *   after reading time step 0.
- *
- * - a PackedSequence (see packPaddedSequence) gives a PackedSequence output with the same
+ * - a PackedSequence input (see packPaddedSequence) gives a PackedSequence output with the same
  *   batch sizes and indices; h0 is read and hN returned in the caller's batch order, and the
- *   reverse direction of each sequence starts at its own last step, as torch's.
+ *   reverse direction of each sequence starts at its own last step, as torch's. Packed calls
+ *   run on the scalar kernels (the WebAssembly engine steps whole padded batches).
  *
  * Inference only: `dropout` is validated like torch (a number in [0, 1]) and then ignored, which
  * is what torch does in eval(). torch also warns when dropout > 0 with one layer; that warning is
