@@ -140,7 +140,7 @@ describe("RNN operator layout", () => {
 
   it("derives the config from the graph", () => {
     const spec = onnxModuleConfig(twoLayerBidir(), "mem.onnx");
-    expect(spec).toEqual({ module: "RNN", dtype: "float32", config: bidirConfig });
+    expect(spec).toEqual({ module: "RNN", dtype: "float32", config: bidirConfig, packed: false });
     expect(summarizeOnnx(twoLayerBidir(), "mem.onnx").rnnNodes.map((n) => [n.name, n.layer])).toEqual([["l0", 0], ["l1", 1]]);
   });
 

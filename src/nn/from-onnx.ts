@@ -2,11 +2,9 @@ import { readOnnxModel } from "../fixtures/onnx-proto.js";
 import { onnxModuleConfig, type OnnxConfigOverrides, type OnnxModuleConfig } from "../fixtures/onnx-config.js";
 import { onnxStateDict } from "../fixtures/onnx-weights.js";
 import { moduleFromTorchConfig } from "./from-torch.js";
-import type { RNN } from "./rnn.js";
-import type { RNNCell } from "./rnn-cell.js";
 
 export interface OnnxModule {
-  module: RNN | RNNCell;
+  module: ReturnType<typeof moduleFromTorchConfig>;
   /** What was derived from the graph (after overrides), under torch's names. */
   spec: OnnxModuleConfig;
 }
@@ -15,12 +13,17 @@ export interface OnnxModule {
  * Builds the module an exported .onnx computes and loads its weights, so a user holding only the
  * ONNX file can run it in TypeScript. The config comes from the graph (see onnx-config.ts for what
  * can be seen there); pass `overrides` for what cannot, notably `batch_first` of graphs that keep
- * torch's initializer names.
+ * torch's initializer names. A graph torch cannot express (peepholes, clip, ONNX's default GRU
+ * formula, ...) is refused in one line naming the node and attribute (onnx-torch-expressible.ts).
+ *
+ * The weights are read (and checked against the derived config) before the module exists, so the
+ * module's size is bounded by the weights the file really holds, never by a claimed hidden_size.
  */
 export async function moduleFromOnnx(path: string, overrides: OnnxConfigOverrides = {}): Promise<OnnxModule> {
   const model = await readOnnxModel(path);
   const spec = onnxModuleConfig(model, path, overrides);
+  const stateDict = onnxStateDict(model, path, spec.module, spec.config, { dtype: spec.dtype });
   const module = moduleFromTorchConfig(spec.module, spec.config, spec.dtype);
-  module.loadStateDict(onnxStateDict(model, path, spec.module, spec.config, { dtype: spec.dtype }));
+  module.loadStateDict(stateDict);
   return { module, spec };
 }
