@@ -7,7 +7,8 @@
  */
 import { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
 import { FixtureError } from "../errors.js";
-import { OUTPUT_NAMES, type Fixture } from "../fixtures/types.js";
+import { onnxOutputNames, type Fixture } from "../fixtures/types.js";
+import { Int64Tensor } from "../tensor/int64-tensor.js";
 import { Tensor, formatShape } from "../tensor/tensor.js";
 
 export const SESSION_OPTIONS: InferenceSession.SessionOptions = {
@@ -54,13 +55,25 @@ function ownBuffer<T extends Float32Array | Float64Array>(data: T): T {
 }
 
 /**
+ * An integer feed (a packed case's lengths) in the integer type the graph declares for it: ONNX's
+ * sequence_lens is int32, a graph may also take int64 and convert itself.
+ */
+function integerFeed(session: InferenceSession, name: string, t: Int64Tensor, file: string): OrtTensor {
+  const meta = session.inputMetadata.find((m) => m.name === name);
+  const type = meta?.isTensor ? meta.type : "int32";
+  if (type === "int64") return new OrtTensor("int64", BigInt64Array.from(t.data, (v) => BigInt(v)), [...t.shape]);
+  if (type !== "int32") throw new FixtureError(file, `graph.input`, `"${name}" is ${type}, but the case feeds it integers (int32 or int64)`);
+  return new OrtTensor("int32", Int32Array.from(t.data), [...t.shape]);
+}
+
+/**
  * Runs a model (a path or the bytes of a ModelProto) on `inputs`, fed under their keys; returns the
  * requested outputs as Tensors. Graph inputs and feeds must match exactly, so a model that expects
  * `hx` is never run with its default.
  */
 export async function runOnnxModel(
   model: string | Uint8Array,
-  inputs: Record<string, Tensor>,
+  inputs: Record<string, Tensor | Int64Tensor>,
   options: OnnxRunOptions = {},
 ): Promise<Record<string, Tensor>> {
   const file = options.file ?? (typeof model === "string" ? model : "<in-memory model>");
@@ -86,7 +99,9 @@ export async function runOnnxModel(
       }
     }
     const feeds: Record<string, OrtTensor> = {};
-    for (const [name, t] of Object.entries(inputs)) feeds[name] = new OrtTensor(t.dtype, ownBuffer(t.data), [...t.shape]);
+    for (const [name, t] of Object.entries(inputs)) {
+      feeds[name] = t instanceof Int64Tensor ? integerFeed(session, name, t, file) : new OrtTensor(t.dtype, ownBuffer(t.data), [...t.shape]);
+    }
     let results: InferenceSession.OnnxValueMapType;
     try {
       results = await session.run(feeds, [...outputNames]);
@@ -106,8 +121,10 @@ export async function runOnnxModel(
 }
 
 /**
- * Runs a fixture's ONNX model on the fixture's inputs (`input`, and `hx` only when the fixture has
- * it). Outputs are named as in the fixture and must have its shapes and dtype.
+ * Runs a fixture's ONNX model on the fixture's inputs (`input`, and `hx`, `cx`, `lengths` only when
+ * the fixture has them). Outputs are the ones an ONNX graph can produce (`output`, `h_n`, `c_n`,
+ * `h_prime`, `h1`, `c1`; a packed case's `output` is padded with zeros), named as in the fixture,
+ * and must have its shapes and dtype.
  */
 export async function runOnnxRuntime(f: Fixture, onnxPath: string): Promise<Record<string, Tensor>> {
   return runOnnxForFixture(f, onnxPath, onnxPath);
@@ -115,9 +132,11 @@ export async function runOnnxRuntime(f: Fixture, onnxPath: string): Promise<Reco
 
 /** runOnnxRuntime for a model given as a path or as bytes; `file` names it in errors. */
 export async function runOnnxForFixture(f: Fixture, model: string | Uint8Array, file: string): Promise<Record<string, Tensor>> {
-  const inputs: Record<string, Tensor> = { input: f.inputs.input };
+  const inputs: Record<string, Tensor | Int64Tensor> = { input: f.inputs.input };
   if (f.inputs.hx) inputs.hx = f.inputs.hx;
-  const names = OUTPUT_NAMES[f.module];
+  if (f.inputs.cx) inputs.cx = f.inputs.cx;
+  if (f.inputs.lengths) inputs.lengths = f.inputs.lengths;
+  const names = onnxOutputNames(f.module);
   const out = await runOnnxModel(model, inputs, { file, outputNames: names });
   for (const name of names) {
     const got = out[name] as Tensor;
