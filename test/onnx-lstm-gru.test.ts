@@ -137,6 +137,12 @@ describe("what torch cannot express is refused in one line naming node and attri
     expect(() => summarizeOnnx(build(), F)).not.toThrow();
   });
 
+  it("sequence_lens is accepted where packed modules are wanted (moduleFromOnnx), and says so", () => {
+    const spec = onnxModuleConfig(graph("LSTM", { extraInputs: ["lens"] }), F, {}, { allowSequenceLens: true });
+    expect(spec.packed).toBe(true);
+    expect(spec.module).toBe("LSTM");
+  });
+
   it("an LSTM node in a GRU graph", () => {
     const model = graph("GRU", { layers: 2 });
     const second = model.graph?.node[2] as OnnxNodeProto;

@@ -15,14 +15,18 @@ export interface OnnxModule {
  * can be seen there); pass `overrides` for what cannot, notably `batch_first` of graphs that keep
  * torch's initializer names. A graph torch cannot express (peepholes, clip, ONNX's default GRU
  * formula, ...) is refused in one line naming the node and attribute (onnx-torch-expressible.ts).
+ * A graph taking sequence_lens gives `spec.packed`: run it on a PackedSequence (packPaddedSequence
+ * of the padded batch and its lengths), as torch runs the module it was exported from.
  *
  * The weights are read (and checked against the derived config) before the module exists, so the
  * module's size is bounded by the weights the file really holds, never by a claimed hidden_size.
  */
 export async function moduleFromOnnx(path: string, overrides: OnnxConfigOverrides = {}): Promise<OnnxModule> {
   const model = await readOnnxModel(path);
-  const spec = onnxModuleConfig(model, path, overrides);
-  const stateDict = onnxStateDict(model, path, spec.module, spec.config, { dtype: spec.dtype });
+  // A graph with sequence_lens is a packed model: the module takes a PackedSequence (spec.packed).
+  const options = { allowSequenceLens: true };
+  const spec = onnxModuleConfig(model, path, overrides, options);
+  const stateDict = onnxStateDict(model, path, spec.module, spec.config, { dtype: spec.dtype, ...options });
   const module = moduleFromTorchConfig(spec.module, spec.config, spec.dtype);
   module.loadStateDict(stateDict);
   return { module, spec };

@@ -110,7 +110,7 @@ function checkAgainstManifest(f: Fixture, c: ManifestCase): void {
     JSON.stringify(typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value);
   const fields: [string, unknown, unknown][] = [["name", f.name, c.name], ["module", f.module, c.module], ["dtype", f.dtype, c.dtype], ["config", f.config, c.config]];
   // Older manifests do not record packing; when one does, it must be the file's.
-  if (c.packing !== undefined || f.packing !== undefined) fields.push(["packing", f.packing ?? null, c.packing ?? null]);
+  if (c.packing !== undefined) fields.push(["packing", f.packing ?? null, c.packing]);
   for (const [field, actual, listed] of fields) {
     if (canonical(actual) !== canonical(listed)) {
       throw new FixtureError(f.file, field, `${canonical(actual)}, but the manifest lists ${canonical(listed)} for case "${c.name}"`);
