@@ -5,7 +5,7 @@
  */
 import { RnnParityError } from "../errors.js";
 import type { DType } from "../tensor/dtype.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { tensorProblem, type Tensor } from "../tensor/tensor.js";
 import {
   dtypeMismatchMessage,
   scalarMismatchMessage,
@@ -127,8 +127,20 @@ function identity(x: number): number {
   return x;
 }
 
+/** A JS caller can pass anything; a plain array would otherwise fail as a TypeError inside the loop. */
+function requireTensors(owner: string, actual: unknown, expected: unknown): void {
+  for (const [name, value] of [["actual", actual], ["expected", expected]] as const) {
+    const problem = tensorProblem(value);
+    if (problem === null) continue;
+    throw new RnnParityError(
+      problem.startsWith("got ") ? `${owner}: expected ${name} to be a Tensor, ${problem}` : `${owner}: ${name} is not a valid Tensor: ${problem}`,
+    );
+  }
+}
+
 /** Compares `actual` with the reference `expected` as torch.testing.assert_close(actual, expected) does. */
 export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOptions = {}): Comparison {
+  requireTensors("compareTensors", actual, expected);
   const defaults = defaultTolerance(expected.dtype);
   const tol: Tolerance = {
     rtol: checkTolerance("rtol", opts.rtol ?? defaults.rtol),
@@ -223,6 +235,7 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
 
 /** Throws an Error carrying assert_close's message when `actual` is not close to `expected`. */
 export function assertClose(actual: Tensor, expected: Tensor, opts: CompareOptions = {}): Comparison {
+  requireTensors("assertClose", actual, expected);
   const comparison = compareTensors(actual, expected, opts);
   if (!comparison.passed) throw new AssertCloseError(comparison.message, comparison);
   return comparison;

@@ -159,6 +159,11 @@ export class WasmRnnEngine {
     const rows = seqLen * batch;
     const rows4 = roundUp4(rows);
     const batch4 = roundUp4(batch);
+    // The callers validate tensors (tensorProblem); a short input here would silently run on the
+    // previous call's rows left in this memory, so it is a bug worth stopping for.
+    if (input.length < rows * inputSize || h0.length < h0Offset + directions * batch * H) {
+      throw new Error(`WasmRnnEngine.runLayer: ${input.length} input elements for ${rows} rows of ${inputSize} (a caller skipped validation)`);
+    }
     const { x, ih, pre, h, end } = this.scratch(index, rows, batch);
     this.ensure(end);
     if (this.stale) this.pack(weights);

@@ -1,27 +1,20 @@
 import { ModuleError } from "../errors.js";
 import type { DType } from "../tensor/dtype.js";
-import { Tensor } from "../tensor/tensor.js";
+import { tensorProblem, type Tensor } from "../tensor/tensor.js";
 
 /**
- * A JS caller can pass anything; fail with a message rather than a TypeError deep in a kernel.
- * A Tensor from another copy of this package (say dist/ next to src/) fails `instanceof` but has
- * everything forward uses; a bare `{ data, shape }` does not (no `ndim`, `dtype` or `size`).
+ * A JS caller can pass anything; fail with a message rather than a TypeError deep in a kernel, or
+ * worse, a result computed from the wrong elements. A Tensor from another copy of this package
+ * (say dist/ next to src/) fails `instanceof` but has everything forward uses, and passes when its
+ * members agree; a bare `{ data, shape }` does not (no `ndim`, `dtype` or `size`). Data whose
+ * length is not the shape's product is refused on every path (see tensorProblem).
  */
 export function requireTensor(owner: string, name: string, value: unknown): asserts value is Tensor {
-  if (value instanceof Tensor) return;
-  if (typeof value === "object" && value !== null) {
-    const v = value as Partial<Record<"data" | "shape" | "ndim" | "dtype" | "size", unknown>>;
-    if (
-      (v.data instanceof Float32Array || v.data instanceof Float64Array) &&
-      Array.isArray(v.shape) &&
-      typeof v.ndim === "number" &&
-      typeof v.dtype === "string" &&
-      typeof v.size === "function"
-    ) {
-      return;
-    }
-  }
-  throw new ModuleError(`${owner}: expected ${name} to be a Tensor, got ${value === null ? "null" : typeof value}`);
+  const problem = tensorProblem(value);
+  if (problem === null) return;
+  throw new ModuleError(
+    problem.startsWith("got ") ? `${owner}: expected ${name} to be a Tensor, ${problem}` : `${owner}: ${name} is not a valid Tensor: ${problem}`,
+  );
 }
 
 /**

@@ -6,10 +6,10 @@
  * each run, so no native memory outlives a call.
  */
 import { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
-import { FixtureError } from "../errors.js";
+import { FixtureError, RnnParityError } from "../errors.js";
 import { onnxOutputNames, type Fixture } from "../fixtures/types.js";
 import { Int64Tensor } from "../tensor/int64-tensor.js";
-import { Tensor, formatShape } from "../tensor/tensor.js";
+import { Tensor, formatShape, tensorProblem } from "../tensor/tensor.js";
 
 export const SESSION_OPTIONS: InferenceSession.SessionOptions = {
   executionProviders: ["cpu"],
@@ -77,6 +77,11 @@ export async function runOnnxModel(
   options: OnnxRunOptions = {},
 ): Promise<Record<string, Tensor>> {
   const file = options.file ?? (typeof model === "string" ? model : "<in-memory model>");
+  for (const [name, t] of Object.entries(inputs)) {
+    if (t instanceof Int64Tensor) continue;
+    const problem = tensorProblem(t);
+    if (problem !== null) throw new RnnParityError(`runOnnxModel: input ${name} is not a valid Tensor: ${problem}`);
+  }
   let session: InferenceSession;
   try {
     session =
