@@ -7,6 +7,8 @@
  */
 import { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
 import { FixtureError, RnnParityError } from "../errors.js";
+import { MAX_ONNX_BYTES } from "../fixtures/limits.js";
+import { readBounded } from "../fixtures/read-bounded.js";
 import { onnxOutputNames, type Fixture } from "../fixtures/types.js";
 import { Int64Tensor } from "../tensor/int64-tensor.js";
 import { Tensor, formatShape, tensorProblem } from "../tensor/tensor.js";
@@ -54,6 +56,12 @@ function ownBuffer<T extends Float32Array | Float64Array>(data: T): T {
   return data.slice() as T;
 }
 
+/** The bytes in a buffer of their own: onnxruntime-node reads a view's whole ArrayBuffer too. */
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
+  return bytes.slice();
+}
+
 /**
  * An integer feed (a packed case's lengths) in the integer type the graph declares for it: ONNX's
  * sequence_lens is int32, a graph may also take int64 and convert itself.
@@ -82,12 +90,12 @@ export async function runOnnxModel(
     const problem = tensorProblem(t);
     if (problem !== null) throw new RnnParityError(`runOnnxModel: input ${name} is not a valid Tensor: ${problem}`);
   }
+  // A path is read here (regular files only, opened without blocking, at most MAX_ONNX_BYTES),
+  // never by onnxruntime, which would block on a FIFO and load a model of any size.
+  const bytes = typeof model === "string" ? await readBounded(model, MAX_ONNX_BYTES) : model;
   let session: InferenceSession;
   try {
-    session =
-      typeof model === "string"
-        ? await InferenceSession.create(model, SESSION_OPTIONS)
-        : await InferenceSession.create(model, SESSION_OPTIONS);
+    session = await InferenceSession.create(ownBytes(bytes), SESSION_OPTIONS);
   } catch (err) {
     throw new FixtureError(file, "", `onnxruntime cannot load the model (${describe(err)})`);
   }

@@ -7,7 +7,9 @@ import { defaultTolerance, type Tolerance } from "../compare/assert-close.js";
 import { compareAny } from "../compare/compare-any.js";
 import { FixtureError, RnnParityError } from "../errors.js";
 import { checkListedFile } from "../fixtures/manifest.js";
-import { readFixture } from "../fixtures/msgpack.js";
+import { MAX_FIXTURE_BYTES, MAX_ONNX_BYTES } from "../fixtures/limits.js";
+import { decodeFixture } from "../fixtures/msgpack.js";
+import { readBounded } from "../fixtures/read-bounded.js";
 import { fixtureOutputNames, onnxOutputNames, type Fixture, type FixtureTensor, type ManifestCase } from "../fixtures/types.js";
 import { runTypeScript } from "../oracles/typescript.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -31,12 +33,12 @@ export interface CheckOptions {
   onCase?: (done: number, total: number, name: string) => void;
 }
 
-type OnnxRunner = (f: Fixture, onnxPath: string) => Promise<Record<string, Tensor>>;
+type OnnxRunner = (f: Fixture, model: Uint8Array, file: string) => Promise<Record<string, Tensor>>;
 
 /** Loaded on first use: onnxruntime's native binding is not worth loading for torch-only runs. */
 let onnxRunner: OnnxRunner | undefined;
 async function loadOnnxRunner(): Promise<OnnxRunner> {
-  onnxRunner ??= (await import("../oracles/onnxruntime.js")).runOnnxRuntime;
+  onnxRunner ??= (await import("../oracles/onnxruntime.js")).runOnnxForFixture;
   return onnxRunner;
 }
 
@@ -124,7 +126,9 @@ async function runCase(source: CaseSource, options: CheckOptions, skipped: Skipp
     const problem = await checkListedFile(entry);
     if (problem) throw problem;
   }
-  const f = await readFixture(source.file);
+  // Read here, not by path in the reader, so the file stays inside the folder it was listed from.
+  const within = (root: string | undefined) => (root === undefined ? undefined : { root });
+  const f = decodeFixture(await readBounded(source.file, MAX_FIXTURE_BYTES, within(source.within)), source.file);
   if (source.manifestCase) checkAgainstManifest(f, source.manifestCase);
   const rows: ComparisonRow[] = [];
   const [ts, tsMs] = timed(() => {
@@ -144,9 +148,12 @@ async function runCase(source: CaseSource, options: CheckOptions, skipped: Skipp
       skipped.push({ case: f.name, file: f.file, module: f.module, dtype: f.dtype, oracle: "onnxruntime", reason: "no ONNX model for this case" });
       return rows;
     }
+    // Read by us (size-checked, regular files only, inside its folder) and handed to onnxruntime
+    // as bytes: given a path it would open a FIFO and wait forever, or load any size.
+    const model = await readBounded(source.onnx, MAX_ONNX_BYTES, within(source.onnxWithin));
     const run = await loadOnnxRunner();
     const start = performance.now();
-    const ort = await run(f, source.onnx);
+    const ort = await run(f, model, source.onnx);
     const ortMs = performance.now() - start;
     rows.push(...compareOutputs(f, "onnxruntime", ts, ort, options.overrides, ortMs, source.onnx));
     if (wantTorch) {
