@@ -92,11 +92,11 @@ function checkJsonPath(file: string | undefined): void {
 /** The options, or null when --help was printed. Throws UsageError for any bad usage, commander's included. */
 export function parseArgs(argv: readonly string[]): BenchOptions | null {
   const program = new Command("bench")
-    .description("Times the TypeScript RNN forward pass against onnxruntime-node and TensorFlow.js (cpu backend).")
+    .description("Times the TypeScript RNN, LSTM and GRU forward passes against onnxruntime-node and TensorFlow.js (cpu backend).")
     .option("--quick", "fewer and shorter samples (about a minute in all)", false)
     .option("--json <file>", "also write the result rows as a JSON array to <file>")
     .option("--markdown", "also print the table as Markdown", false)
-    .option("--filter <names>", "comma-separated workload names or /regex/ (default: all)")
+    .option("--filter <names>", "comma-separated workload names or /regex/, e.g. /^lstm-/ (default: all)")
     .option("--impl <list>", `comma-separated implementations (${IMPLEMENTATIONS.join(", ")}); onnxruntime always runs`, IMPLEMENTATIONS.join(","))
     .option("--seed <n>", "seed of the weights and inputs", "20240601")
     .exitOverride()

@@ -1,7 +1,7 @@
 /** Seeded weights and inputs, so every implementation (and every run of the bench) sees the same numbers. */
 import { layerSuffix, mulberry32 } from "../src/nn/parameters.js";
 import { Tensor } from "../src/tensor/tensor.js";
-import { layerInputSize, numDirections, type Workload } from "./workloads.js";
+import { gateCount, layerInputSize, numDirections, type Workload } from "./workloads.js";
 
 function uniform(random: () => number, length: number, bound: number): Float32Array {
   const out = new Float32Array(length);
@@ -10,7 +10,7 @@ function uniform(random: () => number, length: number, bound: number): Float32Ar
 }
 
 export interface WorkloadData {
-  /** Parameters under torch's state_dict keys, float32, in torch's layouts. */
+  /** Parameters under torch's state_dict keys, float32, in torch's layouts (gates stacked as torch stacks them). */
   readonly stateDict: Record<string, Tensor>;
   /** Input of shape [seqLen, batch, inputSize] (batch_first = false). */
   readonly input: Tensor;
@@ -24,15 +24,16 @@ export function makeWorkloadData(w: Workload, seed: number): WorkloadData {
   const random = mulberry32(seed);
   const bound = 1 / Math.sqrt(w.hiddenSize);
   const H = w.hiddenSize;
+  const G = gateCount(w.module) * H;
   const stateDict: Record<string, Tensor> = {};
   for (let layer = 0; layer < w.numLayers; layer++) {
     const inSize = layerInputSize(w, layer);
     for (let direction = 0; direction < numDirections(w); direction++) {
       const s = layerSuffix(layer, direction);
-      stateDict[`weight_ih${s}`] = new Tensor(uniform(random, H * inSize, bound), [H, inSize]);
-      stateDict[`weight_hh${s}`] = new Tensor(uniform(random, H * H, bound), [H, H]);
-      stateDict[`bias_ih${s}`] = new Tensor(uniform(random, H, bound), [H]);
-      stateDict[`bias_hh${s}`] = new Tensor(uniform(random, H, bound), [H]);
+      stateDict[`weight_ih${s}`] = new Tensor(uniform(random, G * inSize, bound), [G, inSize]);
+      stateDict[`weight_hh${s}`] = new Tensor(uniform(random, G * H, bound), [G, H]);
+      stateDict[`bias_ih${s}`] = new Tensor(uniform(random, G, bound), [G]);
+      stateDict[`bias_hh${s}`] = new Tensor(uniform(random, G, bound), [G]);
     }
   }
   const input = new Tensor(uniform(random, w.seqLen * w.batch * w.inputSize, 1), [w.seqLen, w.batch, w.inputSize]);

@@ -1,4 +1,4 @@
-/** `npm run bench`: the TypeScript RNN against onnxruntime-node and TensorFlow.js, one table. */
+/** `npm run bench`: the TypeScript RNN, LSTM and GRU against onnxruntime-node and TensorFlow.js, one table. */
 import { performance } from "node:perf_hooks";
 import { parseArgs, type BenchOptions } from "./args.js";
 import { onnxruntimeImplementation } from "./impl/onnxruntime.js";
@@ -19,7 +19,7 @@ async function main(options: BenchOptions): Promise<void> {
   const gcNote = typeof Reflect.get(globalThis, "gc") === "function" ? "" : " (no --expose-gc: GC between samples disabled)";
   process.stdout.write(`${formatMachine(machine)}\n`);
   process.stdout.write(
-    `Mode: ${options.quick ? "quick" : "full"}${gcNote}; onnxruntime: CPU EP, 1 intra-op + 1 inter-op thread; tfjs: cpu backend; float32, tanh, bias\n`,
+    `Mode: ${options.quick ? "quick" : "full"}${gcNote}; onnxruntime: CPU EP, 1 intra-op + 1 inter-op thread; tfjs: cpu backend; float32, bias (RNN: tanh)\n`,
   );
 
   const started = performance.now();
@@ -32,7 +32,7 @@ async function main(options: BenchOptions): Promise<void> {
 
   process.stdout.write(`${formatTable(rows, workloads)}\n`);
   process.stdout.write(
-    "time / ORT = median_impl / median_onnxruntime (below 1x: faster than onnxruntime). GFLOP/s counts 2·B·S·H·(I+H) per layer and direction.\n" +
+    "time / ORT = median_impl / median_onnxruntime (below 1x: faster than onnxruntime). GFLOP/s counts 2·B·S·G·H·(I+H) per layer and direction (G gates: RNN 1, GRU 3, LSTM 4).\n" +
       "peak MB = peak RSS added while building the implementation and running its first forward pass.\n",
   );
   process.stdout.write(`Total ${seconds.toFixed(1)} s.\n`);

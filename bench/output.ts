@@ -3,10 +3,12 @@ import { rename, writeFile } from "node:fs/promises";
 import Table from "cli-table3";
 import type { ImplementationName } from "./impl/types.js";
 import type { MachineInfo } from "./machine.js";
-import { describeShape, type Workload } from "./workloads.js";
+import { describeShape, type BenchModule, type Workload } from "./workloads.js";
 
 export interface ResultRow {
   workload: string;
+  /** The torch.nn class timed: "RNN", "LSTM" or "GRU". */
+  module: BenchModule;
   implementation: ImplementationName;
   medianMs: number;
   gflops: number;
@@ -43,8 +45,8 @@ function fmtRatio(r: number): string {
 
 export function formatTable(rows: readonly ResultRow[], workloads: readonly Workload[]): string {
   const table = new Table({
-    head: ["workload", "S×N×I×H", "impl", "median ms", "GFLOP/s", "time / ORT", "peak MB", "samples×calls"],
-    colAligns: ["left", "left", "left", "right", "right", "right", "right", "right"],
+    head: ["workload", "module", "S×N×I×H", "impl", "median ms", "GFLOP/s", "time / ORT", "peak MB", "samples×calls"],
+    colAligns: ["left", "left", "left", "left", "right", "right", "right", "right", "right"],
     style: { head: [], border: [] },
     // No rule between rows: a compact table reads better with a dozen rows.
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
@@ -53,6 +55,7 @@ export function formatTable(rows: readonly ResultRow[], workloads: readonly Work
     const w = workloads.find((x) => x.name === r.workload);
     table.push([
       r.workload,
+      r.module,
       w ? describeShape(w) : "",
       r.implementation,
       fmtMs(r.medianMs),
@@ -68,13 +71,13 @@ export function formatTable(rows: readonly ResultRow[], workloads: readonly Work
 /** A Markdown version of the table, for docs/benchmark.md. */
 export function formatMarkdown(rows: readonly ResultRow[], workloads: readonly Workload[]): string {
   const lines = [
-    "| workload | S×N×I×H | impl | median ms | GFLOP/s | time / ORT | peak MB |",
-    "|---|---|---|---:|---:|---:|---:|",
+    "| workload | module | S×N×I×H | impl | median ms | GFLOP/s | time / ORT | peak MB |",
+    "|---|---|---|---|---:|---:|---:|---:|",
   ];
   for (const r of rows) {
     const w = workloads.find((x) => x.name === r.workload);
     lines.push(
-      `| ${r.workload} | ${w ? describeShape(w) : ""} | ${r.implementation} | ${fmtMs(r.medianMs)} | ${fmtGflops(r.gflops)} | ${fmtRatio(r.ratioToOnnxruntime)} | ${r.peakRssMB === null ? "n/a" : r.peakRssMB.toFixed(1)} |`,
+      `| ${r.workload} | ${r.module} | ${w ? describeShape(w) : ""} | ${r.implementation} | ${fmtMs(r.medianMs)} | ${fmtGflops(r.gflops)} | ${fmtRatio(r.ratioToOnnxruntime)} | ${r.peakRssMB === null ? "n/a" : r.peakRssMB.toFixed(1)} |`,
     );
   }
   return lines.join("\n");

@@ -91,6 +91,7 @@ export async function runWorkload(
       const medianMs = medians.get(p.impl.name) as number;
       return {
         workload: w.name,
+        module: w.module,
         implementation: p.impl.name,
         medianMs,
         gflops: gflops(flops, medianMs),

@@ -1,7 +1,13 @@
 /** The benchmark's shape ladder and the arithmetic that turns a shape into a FLOP count. */
 
+/** The torch.nn class a workload runs; the gated ones stack 3 (GRU) or 4 (LSTM) gates per weight. */
+export type BenchModule = "RNN" | "LSTM" | "GRU";
+
+export const BENCH_MODULES: readonly BenchModule[] = ["RNN", "LSTM", "GRU"];
+
 export interface Workload {
   readonly name: string;
+  readonly module: BenchModule;
   readonly seqLen: number;
   readonly batch: number;
   readonly inputSize: number;
@@ -11,6 +17,7 @@ export interface Workload {
 }
 
 function workload(
+  module: BenchModule,
   name: string,
   seqLen: number,
   batch: number,
@@ -19,17 +26,31 @@ function workload(
   numLayers = 1,
   bidirectional = false,
 ): Workload {
-  return { name, seqLen, batch, inputSize, hiddenSize, numLayers, bidirectional };
+  return { name, module, seqLen, batch, inputSize, hiddenSize, numLayers, bidirectional };
 }
 
-/** Issue 6's ladder (seq, batch, input, hidden), plus a stacked bidirectional case at the small shape. */
-export const WORKLOADS: readonly Workload[] = [
-  workload("tutorial", 3, 1, 4, 2),
-  workload("small", 50, 16, 64, 128),
-  workload("medium", 100, 32, 256, 256),
-  workload("large", 200, 64, 512, 512),
-  workload("small-2l-bi", 50, 16, 64, 128, 2, true),
-];
+/**
+ * Issue 6's ladder (seq, batch, input, hidden), plus a stacked bidirectional case at the small
+ * shape, for each module. RNN rows keep their bare names (comparable with earlier runs); the gated
+ * modules' rows are prefixed `lstm-` and `gru-`.
+ */
+function ladder(module: BenchModule): Workload[] {
+  const prefix = module === "RNN" ? "" : `${module.toLowerCase()}-`;
+  return [
+    workload(module, `${prefix}tutorial`, 3, 1, 4, 2),
+    workload(module, `${prefix}small`, 50, 16, 64, 128),
+    workload(module, `${prefix}medium`, 100, 32, 256, 256),
+    workload(module, `${prefix}large`, 200, 64, 512, 512),
+    workload(module, `${prefix}small-2l-bi`, 50, 16, 64, 128, 2, true),
+  ];
+}
+
+export const WORKLOADS: readonly Workload[] = BENCH_MODULES.flatMap(ladder);
+
+/** Gates stacked in each weight matrix: torch's i,f,g,o for LSTM, r,z,n for GRU. */
+export function gateCount(module: BenchModule): number {
+  return module === "LSTM" ? 4 : module === "GRU" ? 3 : 1;
+}
 
 export function numDirections(w: Workload): number {
   return w.bidirectional ? 2 : 1;
@@ -42,12 +63,13 @@ export function layerInputSize(w: Workload, layer: number): number {
 
 /**
  * Multiply-adds of the two matrix products, counted as 2 FLOPs each: per layer and direction
- * 2·B·S·H·(I_layer + H). Bias adds and tanh are left out, as is customary for GEMM-bound work.
+ * 2·B·S·G·H·(I_layer + H) with G gates. Bias adds, gate arithmetic and activations are left out,
+ * as is customary for GEMM-bound work.
  */
 export function forwardFlops(w: Workload): number {
   let flops = 0;
   for (let layer = 0; layer < w.numLayers; layer++) {
-    const perDirection = 2 * w.batch * w.seqLen * w.hiddenSize * (layerInputSize(w, layer) + w.hiddenSize);
+    const perDirection = 2 * w.batch * w.seqLen * gateCount(w.module) * w.hiddenSize * (layerInputSize(w, layer) + w.hiddenSize);
     flops += perDirection * numDirections(w);
   }
   return flops;

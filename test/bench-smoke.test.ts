@@ -15,9 +15,20 @@ import { tsImplementation } from "../bench/impl/ts.js";
 import { reportError } from "../bench/report-error.js";
 import { checkSameComputation, SanityError } from "../bench/sanity.js";
 import { callsPerSample, gflops, median } from "../bench/timing.js";
-import { filterWorkloads, forwardFlops, layerInputSize, WORKLOADS, type Workload } from "../bench/workloads.js";
+import { BENCH_MODULES, filterWorkloads, forwardFlops, layerInputSize, WORKLOADS, type BenchModule, type Workload } from "../bench/workloads.js";
+import { Tensor } from "../src/tensor/tensor.js";
 
-const tiny: Workload = { name: "tiny", seqLen: 3, batch: 2, inputSize: 4, hiddenSize: 3, numLayers: 2, bidirectional: true };
+const tinyOf = (module: BenchModule): Workload => ({
+  name: module === "RNN" ? "tiny" : `${module.toLowerCase()}-tiny`,
+  module,
+  seqLen: 3,
+  batch: 2,
+  inputSize: 4,
+  hiddenSize: 3,
+  numLayers: 2,
+  bidirectional: true,
+});
+const tiny = tinyOf("RNN");
 
 function byName(name: string): Workload {
   const w = WORKLOADS.find((x) => x.name === name);
@@ -48,6 +59,13 @@ describe("bench workloads", () => {
     expect(shape("medium")).toEqual([100, 32, 256, 256]);
     expect(shape("large")).toEqual([200, 64, 512, 512]);
     expect(byName("small-2l-bi")).toMatchObject({ numLayers: 2, bidirectional: true });
+    for (const module of BENCH_MODULES) {
+      const prefix = module === "RNN" ? "" : `${module.toLowerCase()}-`;
+      expect(WORKLOADS.filter((w) => w.module === module).map((w) => w.name)).toEqual(
+        ["tutorial", "small", "medium", "large", "small-2l-bi"].map((n) => `${prefix}${n}`),
+      );
+      expect(shape(`${prefix}medium`)).toEqual([100, 32, 256, 256]);
+    }
   });
 
   it("counts 2·B·S·H·(I+H) FLOPs per layer and direction", () => {
@@ -59,6 +77,9 @@ describe("bench workloads", () => {
     const perDir = (i: number): number => 2 * 16 * 50 * 128 * (i + 128);
     expect(forwardFlops(bi)).toBe(2 * perDir(64) + 2 * perDir(256));
     expect(gflops(2e9, 1000)).toBeCloseTo(2);
+    // The gated modules do G products of H rows each: LSTM 4, GRU 3.
+    expect(forwardFlops(byName("lstm-large"))).toBe(4 * forwardFlops(byName("large")));
+    expect(forwardFlops(byName("gru-small-2l-bi"))).toBe(3 * forwardFlops(bi));
   });
 
   it("filters by exact name or /regex/", () => {
@@ -86,25 +107,48 @@ describe("bench workloads", () => {
   });
 });
 
-describe("bench ONNX model", () => {
-  it("is accepted by onnxruntime and computes what our RNN computes", async () => {
-    const data = makeWorkloadData(tiny, 3);
-    const ortOut = await runOrt(tiny, data);
-    const runner = await tsImplementation.prepare(tiny, data);
+describe.each(BENCH_MODULES.map((m) => [m] as const))("bench ONNX model, %s", (module) => {
+  const w = tinyOf(module);
+  it("is accepted by onnxruntime and computes what our module computes", async () => {
+    const data = makeWorkloadData(w, 3);
+    const ortOut = await runOrt(w, data);
+    const runner = await tsImplementation.prepare(w, data);
     const tsOut = await runner.forward();
-    expect(() => checkSameComputation(tiny, "ts", tsOut, ortOut)).not.toThrow();
+    expect(() => checkSameComputation(w, "ts", tsOut, ortOut)).not.toThrow();
   });
 
   it("computes what tfjs computes, so the third implementation is timed on the same computation", async () => {
-    const data = makeWorkloadData(tiny, 3);
-    const ortOut = await runOrt(tiny, data);
-    const runner = await tfjsImplementation.prepare(tiny, data);
+    const data = makeWorkloadData(w, 3);
+    const ortOut = await runOrt(w, data);
+    const runner = await tfjsImplementation.prepare(w, data);
     try {
       const tfjsOut = await runner.forward();
-      expect(() => checkSameComputation(tiny, "tfjs", tfjsOut, ortOut)).not.toThrow();
+      expect(() => checkSameComputation(w, "tfjs", tfjsOut, ortOut)).not.toThrow();
     } finally {
       await runner.dispose();
     }
+  });
+});
+
+describe("bench ONNX model, gate order", () => {
+  // ONNX stacks LSTM gates i,o,f,c and GRU gates z,r,h; the builder must permute torch's blocks.
+  // Exchanging torch's first two gate blocks (LSTM i/f, GRU r/z) before building must be caught.
+  it.each([["LSTM"], ["GRU"]] as const)("%s: a model built with two gates exchanged fails the sanity guard", async (module) => {
+    const w = tinyOf(module);
+    const data = makeWorkloadData(w, 3);
+    const exchanged: WorkloadData = { input: data.input, stateDict: { ...data.stateDict } };
+    for (const [key, t] of Object.entries(data.stateDict)) {
+      const block = t.shape[0]! / (module === "LSTM" ? 4 : 3);
+      const rowLen = t.data.length / t.shape[0]!;
+      const values = t.data.slice();
+      values.set(t.data.subarray(block * rowLen, 2 * block * rowLen), 0);
+      values.set(t.data.subarray(0, block * rowLen), block * rowLen);
+      exchanged.stateDict[key] = new Tensor(values, t.shape);
+    }
+    const ortOut = await runOrt(w, exchanged);
+    const runner = await tsImplementation.prepare(w, data);
+    const tsOut = await runner.forward();
+    expect(() => checkSameComputation(w, "ts", tsOut, ortOut)).toThrow(SanityError);
   });
 
   it("lets the sanity guard catch a model with its directions swapped, reported on one line", async () => {

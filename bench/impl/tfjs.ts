@@ -1,13 +1,18 @@
 /**
  * TensorFlow.js on its pure-JS "cpu" backend. The recurrence is written with tf ops in the same
- * formulation as torch and our kernel: one matMul projects all time steps' inputs (bias_ih + bias_hh
- * folded in), then per step h = tanh(xProj[t] + h·W_hhᵀ). tf.layers.simpleRNN would be less faithful:
- * it has a single bias and projects the input one step at a time inside its loop.
+ * formulation as torch and our kernels: one matMul projects all time steps' inputs, then per step
+ * the recurrent product and the gate arithmetic of the module:
+ * - RNN: h = tanh(xProj[t] + h·W_hhᵀ), both biases folded into xProj;
+ * - LSTM: [i, f, g, o] = xProj[t] + h·W_hhᵀ (both biases in xProj), c = σf·c + σi·tanh g, h = σo·tanh c;
+ * - GRU: xProj carries b_ih, hProj = h·W_hhᵀ + b_hh (it must stay apart: the reset gate scales it),
+ *   r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r·h_n), h = (1 - z)·n + z·h.
+ * tf.layers.simpleRNN/lstm/gru would be less faithful: one bias, Keras's gate order and, for GRU,
+ * reset_after semantics that differ from torch's by default.
  */
 import * as tf from "@tensorflow/tfjs";
 import { layerSuffix } from "../../src/nn/parameters.js";
 import { param, type WorkloadData } from "../data.js";
-import { layerInputSize, numDirections, type Workload } from "../workloads.js";
+import { gateCount, layerInputSize, numDirections, type BenchModule, type Workload } from "../workloads.js";
 import type { Implementation, Runner } from "./types.js";
 
 let backendReady: Promise<void> | undefined;
@@ -27,37 +32,73 @@ function ensureCpuBackend(): Promise<void> {
 }
 
 interface DirectionWeights {
-  readonly wIh: tf.Tensor2D; // [H, I], used transposed
-  readonly wHh: tf.Tensor2D; // [H, H], used transposed
-  readonly bias: tf.Tensor1D; // bias_ih + bias_hh
+  readonly module: BenchModule;
+  readonly wIh: tf.Tensor2D; // [G·H, I], used transposed
+  readonly wHh: tf.Tensor2D; // [G·H, H], used transposed
+  readonly inputBias: tf.Tensor1D; // added to the input projection: bias_ih + bias_hh, or bias_ih alone for GRU
+  readonly hiddenBias: tf.Tensor1D | null; // GRU's bias_hh, added to the recurrent product
   readonly reverse: boolean;
 }
 
 function loadDirection(w: Workload, data: WorkloadData, layer: number, direction: number): DirectionWeights {
   const s = layerSuffix(layer, direction);
   const H = w.hiddenSize;
+  const G = gateCount(w.module) * H;
   const inSize = layerInputSize(w, layer);
+  const gru = w.module === "GRU";
   return {
-    wIh: tf.tensor2d(param(data, `weight_ih${s}`), [H, inSize]),
-    wHh: tf.tensor2d(param(data, `weight_hh${s}`), [H, H]),
-    bias: tf.tidy(() => tf.add<tf.Tensor1D>(tf.tensor1d(param(data, `bias_ih${s}`)), tf.tensor1d(param(data, `bias_hh${s}`)))),
+    module: w.module,
+    wIh: tf.tensor2d(param(data, `weight_ih${s}`), [G, inSize]),
+    wHh: tf.tensor2d(param(data, `weight_hh${s}`), [G, H]),
+    inputBias: gru
+      ? tf.tensor1d(param(data, `bias_ih${s}`))
+      : tf.tidy(() => tf.add<tf.Tensor1D>(tf.tensor1d(param(data, `bias_ih${s}`)), tf.tensor1d(param(data, `bias_hh${s}`)))),
+    hiddenBias: gru ? tf.tensor1d(param(data, `bias_hh${s}`)) : null,
     reverse: direction === 1,
   };
+}
+
+interface State {
+  h: tf.Tensor2D;
+  c: tf.Tensor2D | null;
+}
+
+/** One time step of the module's recurrence on a projected input row block x [N, G·H]. */
+function step(d: DirectionWeights, x: tf.Tensor2D, s: State): State {
+  const hh = tf.matMul(s.h, d.wHh, false, true);
+  switch (d.module) {
+    case "RNN":
+      return { h: tf.tanh(tf.add<tf.Tensor2D>(x, hh)), c: null };
+    case "LSTM": {
+      const [i, f, g, o] = tf.split(tf.add<tf.Tensor2D>(x, hh), 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const c = tf.add<tf.Tensor2D>(tf.mul(tf.sigmoid(f), s.c as tf.Tensor2D), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+      return { h: tf.mul(tf.sigmoid(o), tf.tanh(c)), c };
+    }
+    case "GRU": {
+      const [xr, xz, xn] = tf.split(x, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const [hr, hz, hn] = tf.split(tf.add<tf.Tensor2D>(hh, d.hiddenBias as tf.Tensor1D), 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const r = tf.sigmoid(tf.add<tf.Tensor2D>(xr, hr));
+      const z = tf.sigmoid(tf.add<tf.Tensor2D>(xz, hz));
+      const n = tf.tanh(tf.add<tf.Tensor2D>(xn, tf.mul(r, hn)));
+      return { h: tf.add<tf.Tensor2D>(tf.mul(tf.sub(1, z), n), tf.mul(z, s.h)), c: null };
+    }
+  }
 }
 
 /** One direction of one layer over the whole sequence: x [S, N, I] -> [S, N, H]. */
 function runDirection(x: tf.Tensor3D, d: DirectionWeights, hidden: number): tf.Tensor3D {
   const [S, N, I] = x.shape;
-  const proj = tf.add(tf.matMul(tf.reshape(x, [S * N, I]), d.wIh, false, true), d.bias);
-  const steps = tf.unstack(tf.reshape(proj, [S, N, hidden])) as tf.Tensor2D[];
+  const G = d.wIh.shape[0];
+  const proj = tf.add(tf.matMul(tf.reshape(x, [S * N, I]), d.wIh, false, true), d.inputBias);
+  const steps = tf.unstack(tf.reshape(proj, [S, N, G])) as tf.Tensor2D[];
   const outputs: tf.Tensor2D[] = new Array<tf.Tensor2D>(S);
-  let h: tf.Tensor2D = tf.zeros([N, hidden]);
+  let state: State = { h: tf.zeros([N, hidden]), c: d.module === "LSTM" ? tf.zeros([N, hidden]) : null };
   for (let i = 0; i < S; i++) {
     const t = d.reverse ? S - 1 - i : i;
-    const step = steps[t];
-    if (step === undefined) throw new Error("bench: tfjs unstack returned too few steps");
-    h = tf.tanh(tf.add<tf.Tensor2D>(step, tf.matMul(h, d.wHh, false, true)));
-    outputs[t] = h;
+    const xt = steps[t];
+    if (xt === undefined) throw new Error("bench: tfjs unstack returned too few steps");
+    state = step(d, xt, state);
+    outputs[t] = state.h;
   }
   return tf.stack(outputs) as tf.Tensor3D;
 }
@@ -93,7 +134,7 @@ export const tfjsImplementation: Implementation = {
       },
       dispose(): void {
         input.dispose();
-        for (const dirs of layers) for (const d of dirs) tf.dispose([d.wIh, d.wHh, d.bias]);
+        for (const dirs of layers) for (const d of dirs) tf.dispose([d.wIh, d.wHh, d.inputBias, ...(d.hiddenBias === null ? [] : [d.hiddenBias])]);
       },
     };
   },
