@@ -6,14 +6,20 @@
  * Fixed seed and bounded runs in `npm test`; FUZZ_RUNS, FUZZ_SEED and FUZZ_TIME_MS run it longer
  * (docs/bad-input.md).
  */
+import { execFileSync } from "node:child_process";
+import { closeSync, constants as fsConstants, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { FixtureError } from "../src/errors.js";
-import { MAX_TENSOR_ELEMENTS } from "../src/fixtures/limits.js";
-import { decodeFixture } from "../src/fixtures/msgpack.js";
+import { MAX_MSGPACK_DEPTH, MAX_TENSOR_ELEMENTS } from "../src/fixtures/limits.js";
+import { readManifest, verifyManifest } from "../src/fixtures/manifest.js";
+import { decodeFixture, readFixture } from "../src/fixtures/msgpack.js";
 import { INT64_FIELDS, fixtureOutputNames, type Fixture, type FixtureTensor } from "../src/fixtures/types.js";
 import { expectedStateDictShapes } from "../src/fixtures/validate-shapes.js";
 import { numel } from "../src/tensor/tensor.js";
+import { runCli } from "./helpers/cli-run.js";
 import { CELL_FIXTURE, F64_FIXTURE, RNN_FIXTURE, V2, encodeRaw, fixtureBytes, rawFixture, type RawMap } from "./helpers/fixture-bytes.js";
 
 function envInt(name: string, fallback: number): number {
@@ -223,5 +229,121 @@ describe("structure-level mutations", () => {
 
   test("unmutated bases load (the properties start from valid files)", () => {
     for (const bytes of BASE_BYTES) expect(() => decodeFixture(bytes, F)).not.toThrow();
+  });
+});
+
+describe("nesting depth (issue 9)", () => {
+  /** Container heads: fixarray of 1, array16 of 1, fixmap of 1 (with key ""), map16 of 1. */
+  const heads = [[0x91], [0xdc, 0x00, 0x01], [0x81, 0xa0], [0xde, 0x00, 0x01, 0xa0]];
+  const nestRaws = BASES.map(rawFixture);
+
+  test("any field replaced by containers nested to any depth, up to millions", () => {
+    const depth = fc.oneof(fc.integer({ min: 1, max: 2 * MAX_MSGPACK_DEPTH }), fc.integer({ min: 1, max: 2_000_000 }));
+    fc.assert(
+      fc.property(baseIndex, fc.nat(), depth, fc.array(fc.nat({ max: heads.length - 1 }), { minLength: 1, maxLength: 4 }), (b, which, d, kinds) => {
+        const raw = structuredClone(nestRaws[b]) as RawMap;
+        const keys = Object.keys(raw);
+        const key = keys[which % keys.length] as string;
+        const marker = "\u0000nest-here\u0000";
+        raw[key] = marker;
+        const bytes = encodeRaw(raw);
+        const m = Buffer.from(bytes).indexOf(Buffer.from(encodeRaw(marker)));
+        const prefix = kinds.map((k) => heads[k] as number[]);
+        const tail = bytes.subarray(m + encodeRaw(marker).length);
+        let bodyLength = 0;
+        for (let i = 0; i < d; i++) bodyLength += (prefix[i % prefix.length] as number[]).length;
+        const out = new Uint8Array(m + bodyLength + 1 + tail.length);
+        out.set(bytes.subarray(0, m));
+        let at = m;
+        for (let i = 0; i < d; i++) {
+          const h = prefix[i % prefix.length] as number[];
+          for (const byte of h) out[at++] = byte;
+        }
+        out[at++] = 0xc0;
+        out.set(tail, at);
+        const outcome = loadsOrRefuses(out);
+        expect(outcome).toBe("refused");
+      }),
+      { ...PARAMS, numRuns: Math.min(RUNS, 100) },
+    );
+  });
+});
+
+describe("FIFOs, devices and symbolic links where a file is read (issue 9)", () => {
+  const root = mkdtempSync(join(tmpdir(), "rnn-parity-fuzz-files-"));
+  const fifos: string[] = [];
+  afterAll(() => {
+    // Release any reader a regression left blocked in open(), then clean up.
+    for (const f of fifos) {
+      try {
+        closeSync(openSync(f, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK));
+      } catch {
+        // nobody waiting
+      }
+    }
+    rmSync(root, { recursive: true, force: true });
+  });
+  const outside = join(root, "outside");
+  mkdirSync(outside);
+  writeFileSync(join(outside, "secret.msgpack"), "not for reading");
+
+  /** Puts a special file of `kind` at `path`. */
+  function place(kind: string, path: string): void {
+    mkdirSync(dirname(path), { recursive: true });
+    if (kind === "fifo") {
+      execFileSync("mkfifo", [path]);
+      fifos.push(path);
+    } else if (kind === "directory") mkdirSync(path);
+    else if (kind === "loop") {
+      symlinkSync(`${path}.b`, path);
+      symlinkSync(path, `${path}.b`);
+    } else if (kind === "dangling") symlinkSync(join(root, "nowhere"), path);
+    else if (kind === "outside-dir") symlinkSync(outside, path);
+    else symlinkSync({ zero: "/dev/zero", null: "/dev/null", passwd: "/etc/passwd", "outside-file": join(outside, "secret.msgpack") }[kind] as string, path);
+  }
+  const kinds = ["fifo", "zero", "null", "passwd", "outside-file", "outside-dir", "directory", "loop", "dangling"] as const;
+  const roles = ["fixture named", "manifest.json", "listed file", "fixture in a folder", "onnx beside a named fixture"] as const;
+
+  let n = 0;
+  /** One line, exit 2 (or a one-line FixtureError), well within a few seconds: never a hang. */
+  async function refusedQuickly(role: (typeof roles)[number], kind: (typeof kinds)[number]): Promise<void> {
+    const dir = join(root, `case-${n++}`);
+    mkdirSync(dir);
+    const started = performance.now();
+    if (role === "fixture named") {
+      place(kind, join(dir, "x.msgpack"));
+      await expect(readFixture(join(dir, "x.msgpack"))).rejects.toBeInstanceOf(FixtureError);
+    } else if (role === "manifest.json") {
+      place(kind, join(dir, "manifest.json"));
+      const err = await readManifest(dir).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FixtureError);
+    } else if (role === "listed file") {
+      const entry = { name: "c", module: "RNNCell", config: { input_size: 1, hidden_size: 1, bias: true, nonlinearity: "tanh" }, dtype: "float32", file: "f/c.msgpack", sha256: "0".repeat(64) };
+      writeFileSync(join(dir, "manifest.json"), JSON.stringify({ format: "rnn-parity-manifest", version: 1, torch_version: "x", cases: [entry] }));
+      place(kind, join(dir, "f", "c.msgpack"));
+      const v = await verifyManifest(dir);
+      expect(v.problems).toHaveLength(1);
+      expect(v.problems[0]?.message).not.toMatch(/[\r\n]/);
+    } else {
+      const named = join(dir, "y.msgpack");
+      if (role === "fixture in a folder") place(kind, named);
+      else {
+        writeFileSync(named, fixtureBytes(CELL_FIXTURE));
+        place(kind, join(dir, "y.onnx"));
+      }
+      const run = await runCli(["check", role === "fixture in a folder" ? dir : named]);
+      // Whatever the entry is, it names a fixture or model that cannot be read: one line, exit 2.
+      expect(run.stdout).toBe("");
+      expect(run.code).toBe(2);
+      expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+    }
+    expect(performance.now() - started).toBeLessThan(5000);
+  }
+
+  test("every kind in every role is refused with one line, without blocking", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...roles), fc.constantFrom(...kinds), async (role, kind) => refusedQuickly(role, kind)),
+      { ...PARAMS, numRuns: Math.min(RUNS, 60) },
+    );
   });
 });

@@ -4,7 +4,7 @@
  * other folder runs every *.msgpack below it.
  */
 import type { Dirent, Stats } from "node:fs";
-import { readdir, realpath, stat } from "node:fs/promises";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { FixtureError } from "../errors.js";
 import { listedFiles, readManifest, type ListedFile } from "../fixtures/manifest.js";
@@ -113,7 +113,8 @@ async function fileSource(file: string, within?: string): Promise<CaseSource> {
   const stem = basename(file, extname(file));
   const onnx = join(dirname(file), `${stem}.onnx`);
   const source: CaseSource = within === undefined ? { name: stem, file } : { name: stem, file, within };
-  if (!(await exists(onnx))) return source;
+  // lstat: a dangling or looping link named like the model is a model that cannot be read, not none.
+  if (!(await lstat(onnx).then(() => true, () => false))) return source;
   const folder = within ?? (await realpath(dirname(file)).catch(() => resolve(dirname(file))));
   return { ...source, onnx, onnxWithin: folder };
 }
