@@ -1,8 +1,8 @@
-/** `npm run bench`: the TypeScript RNN, LSTM and GRU against onnxruntime-node and TensorFlow.js, one table. */
+/** `npm run bench`: the TypeScript RNN, LSTM and GRU against onnxruntime (node, web) and TensorFlow.js (wasm, cpu), one table. */
 import { performance } from "node:perf_hooks";
 import { parseArgs, type BenchOptions } from "./args.js";
-import { onnxruntimeImplementation } from "./impl/onnxruntime.js";
-import { tfjsImplementation } from "./impl/tfjs.js";
+import { onnxruntimeImplementation, onnxruntimeWebImplementation } from "./impl/onnxruntime.js";
+import { tfjsImplementation, tfjsWasmImplementation } from "./impl/tfjs.js";
 import { tsImplementation } from "./impl/ts.js";
 import type { Implementation } from "./impl/types.js";
 import { formatMachine, machineInfo } from "./machine.js";
@@ -10,16 +10,27 @@ import { formatMarkdown, formatTable, writeJson, type ResultRow } from "./output
 import { reportError } from "./report-error.js";
 import { runWorkload } from "./run-workload.js";
 
-const ALL: readonly Implementation[] = [onnxruntimeImplementation, tsImplementation, tfjsImplementation];
+const ALL: readonly Implementation[] = [
+  onnxruntimeImplementation,
+  tsImplementation,
+  onnxruntimeWebImplementation,
+  tfjsWasmImplementation,
+  tfjsImplementation,
+];
 
 async function main(options: BenchOptions): Promise<void> {
   const workloads = options.workloads;
   const implementations = ALL.filter((i) => options.implementations.includes(i.name));
-  const machine = machineInfo({ "onnxruntime-node": onnxruntimeImplementation.version, "@tensorflow/tfjs": tfjsImplementation.version });
+  const machine = machineInfo({
+    "onnxruntime-node": onnxruntimeImplementation.version,
+    "onnxruntime-web": onnxruntimeWebImplementation.version,
+    "@tensorflow/tfjs": tfjsImplementation.version,
+    "@tensorflow/tfjs-backend-wasm": tfjsWasmImplementation.version,
+  });
   const gcNote = typeof Reflect.get(globalThis, "gc") === "function" ? "" : " (no --expose-gc: GC between samples disabled)";
   process.stdout.write(`${formatMachine(machine)}\n`);
   process.stdout.write(
-    `Mode: ${options.quick ? "quick" : "full"}${gcNote}; onnxruntime: CPU EP, 1 intra-op + 1 inter-op thread; tfjs: cpu backend; float32, bias (RNN: tanh)\n`,
+    `Mode: ${options.quick ? "quick" : "full"}${gcNote}; onnxruntime: CPU EP, 1 intra-op + 1 inter-op thread; onnxruntime-web: wasm EP, 1 thread, SIMD; tfjs-wasm: wasm backend, 1 thread; tfjs: cpu backend; float32, bias (RNN: tanh)\n`,
   );
 
   const started = performance.now();

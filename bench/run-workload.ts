@@ -25,6 +25,7 @@ interface Prepared {
 async function prepare(impl: Implementation, w: Workload, data: ReturnType<typeof makeWorkloadData>): Promise<Prepared> {
   const { result, peakBytes } = await measurePeak(async () => {
     const runner = await impl.prepare(w, data);
+    await runner.activate?.();
     const first = await timeOnce(runner);
     // Copy: an implementation may legitimately reuse its output buffer on the next call.
     return { runner, firstOutput: first.output.slice(), firstMs: first.ms };
@@ -34,6 +35,7 @@ async function prepare(impl: Implementation, w: Workload, data: ReturnType<typeo
 
 /** Calls the runner until `warmupMs` has passed (JIT tiers up on small shapes); returns the fastest call seen. */
 async function warmUp(p: Prepared, warmupMs: number): Promise<number> {
+  await p.runner.activate?.();
   let best = p.estimateMs;
   let spent = p.estimateMs;
   while (spent < warmupMs) {
@@ -79,6 +81,7 @@ export async function runWorkload(
       for (let k = 0; k < prepared.length; k++) {
         const p = prepared[(s + k) % prepared.length] as Prepared;
         if (p.samplesMs.length >= samples) continue;
+        await p.runner.activate?.();
         collectGarbage();
         p.samplesMs.push(await sample(p.runner, p.calls));
       }

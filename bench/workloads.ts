@@ -1,4 +1,5 @@
 /** The benchmark's shape ladder and the arithmetic that turns a shape into a FLOP count. */
+import { mulberry32 } from "../src/nn/parameters.js";
 
 /** The torch.nn class a workload runs; the gated ones stack 3 (GRU) or 4 (LSTM) gates per weight. */
 export type BenchModule = "RNN" | "LSTM" | "GRU";
@@ -14,6 +15,11 @@ export interface Workload {
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly bidirectional: boolean;
+  /**
+   * The padded-batch workload's sequence lengths (caller's batch order), or null for a full batch.
+   * Drawn once from a fixed seed (not --seed), so the FLOP count is a property of the workload.
+   */
+  readonly lengths: readonly number[] | null;
 }
 
 function workload(
@@ -25,9 +31,18 @@ function workload(
   hiddenSize: number,
   numLayers = 1,
   bidirectional = false,
+  lengths: readonly number[] | null = null,
 ): Workload {
-  return { name, module, seqLen, batch, inputSize, hiddenSize, numLayers, bidirectional };
+  return { name, module, seqLen, batch, inputSize, hiddenSize, numLayers, bidirectional, lengths };
 }
+
+/** Lengths uniform in [1, seqLen], one per batch row, from mulberry32(seed). */
+export function uniformLengths(seqLen: number, batch: number, seed: number): number[] {
+  const random = mulberry32(seed);
+  return Array.from({ length: batch }, () => 1 + Math.floor(random() * seqLen));
+}
+
+const PADDED_SEED = 16;
 
 /**
  * Issue 6's ladder (seq, batch, input, hidden), plus a stacked bidirectional case at the small
@@ -42,6 +57,9 @@ function ladder(module: BenchModule): Workload[] {
     workload(module, `${prefix}medium`, 100, 32, 256, 256),
     workload(module, `${prefix}large`, 200, 64, 512, 512),
     workload(module, `${prefix}small-2l-bi`, 50, 16, 64, 128, 2, true),
+    // A variable-length batch: packed input (lengths unsorted), bidirectional so the reverse
+    // direction's per-sequence start is part of what every implementation must agree on.
+    workload(module, `${prefix}padded`, 50, 16, 64, 128, 1, true, uniformLengths(50, 16, PADDED_SEED)),
   ];
 }
 
@@ -68,8 +86,10 @@ export function layerInputSize(w: Workload, layer: number): number {
  */
 export function forwardFlops(w: Workload): number {
   let flops = 0;
+  // A padded batch computes only its valid (time, batch) rows.
+  const rows = w.lengths === null ? w.batch * w.seqLen : w.lengths.reduce((a, b) => a + b, 0);
   for (let layer = 0; layer < w.numLayers; layer++) {
-    const perDirection = 2 * w.batch * w.seqLen * gateCount(w.module) * w.hiddenSize * (layerInputSize(w, layer) + w.hiddenSize);
+    const perDirection = 2 * rows * gateCount(w.module) * w.hiddenSize * (layerInputSize(w, layer) + w.hiddenSize);
     flops += perDirection * numDirections(w);
   }
   return flops;
@@ -77,7 +97,8 @@ export function forwardFlops(w: Workload): number {
 
 export function describeShape(w: Workload): string {
   const extra = w.numLayers > 1 || w.bidirectional ? ` L${w.numLayers}${w.bidirectional ? " bi" : ""}` : "";
-  return `${w.seqLen}x${w.batch}x${w.inputSize}x${w.hiddenSize}${extra}`;
+  const packed = w.lengths === null ? "" : " packed";
+  return `${w.seqLen}x${w.batch}x${w.inputSize}x${w.hiddenSize}${extra}${packed}`;
 }
 
 /** Workloads whose name equals one of the comma-separated names or matches a /regex/; all when none given. */

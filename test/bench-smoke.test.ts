@@ -10,12 +10,14 @@ import { parseArgs, UsageError } from "../bench/args.js";
 import { makeWorkloadData, type WorkloadData } from "../bench/data.js";
 import { layerSuffix, mulberry32 } from "../src/nn/parameters.js";
 import { buildRnnModel } from "../bench/impl/onnx-model.js";
-import { tfjsImplementation } from "../bench/impl/tfjs.js";
+import { onnxruntimeWebImplementation } from "../bench/impl/onnxruntime.js";
+import { tfjsImplementation, tfjsWasmImplementation } from "../bench/impl/tfjs.js";
+import type { Implementation } from "../bench/impl/types.js";
 import { tsImplementation } from "../bench/impl/ts.js";
 import { reportError } from "../bench/report-error.js";
 import { checkSameComputation, SanityError } from "../bench/sanity.js";
 import { callsPerSample, gflops, median } from "../bench/timing.js";
-import { BENCH_MODULES, filterWorkloads, forwardFlops, layerInputSize, WORKLOADS, type BenchModule, type Workload } from "../bench/workloads.js";
+import { BENCH_MODULES, filterWorkloads, uniformLengths, forwardFlops, layerInputSize, WORKLOADS, type BenchModule, type Workload } from "../bench/workloads.js";
 import { Tensor } from "../src/tensor/tensor.js";
 
 const tinyOf = (module: BenchModule): Workload => ({
@@ -27,8 +29,11 @@ const tinyOf = (module: BenchModule): Workload => ({
   hiddenSize: 3,
   numLayers: 2,
   bidirectional: true,
+  lengths: null,
 });
 const tiny = tinyOf("RNN");
+/** The padded-batch variant: lengths 3, 1 in a batch of 2 (unsorted, so packing permutes). */
+const tinyPaddedOf = (module: BenchModule): Workload => ({ ...tinyOf(module), name: `${tinyOf(module).name}-padded`, lengths: [1, 3] });
 
 function byName(name: string): Workload {
   const w = WORKLOADS.find((x) => x.name === name);
@@ -39,8 +44,9 @@ function byName(name: string): Workload {
 async function runOrt(w: Workload, data: WorkloadData): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(buildRnnModel(w, data), { intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
-    const input = new ort.Tensor("float32", data.input.data as Float32Array, [w.seqLen, w.batch, w.inputSize]);
-    const out = (await session.run({ input }))["output"];
+    const feeds: Record<string, ort.Tensor> = { input: new ort.Tensor("float32", data.input.data as Float32Array, [w.seqLen, w.batch, w.inputSize]) };
+    if (w.lengths !== null) feeds["lengths"] = new ort.Tensor("int32", Int32Array.from(w.lengths), [w.batch]);
+    const out = (await session.run(feeds))["output"];
     expect(out?.dims).toEqual([w.seqLen, w.batch, 2 * w.hiddenSize]);
     return out?.data as Float32Array;
   } finally {
@@ -62,7 +68,7 @@ describe("bench workloads", () => {
     for (const module of BENCH_MODULES) {
       const prefix = module === "RNN" ? "" : `${module.toLowerCase()}-`;
       expect(WORKLOADS.filter((w) => w.module === module).map((w) => w.name)).toEqual(
-        ["tutorial", "small", "medium", "large", "small-2l-bi"].map((n) => `${prefix}${n}`),
+        ["tutorial", "small", "medium", "large", "small-2l-bi", "padded"].map((n) => `${prefix}${n}`),
       );
       expect(shape(`${prefix}medium`)).toEqual([100, 32, 256, 256]);
     }
@@ -80,6 +86,18 @@ describe("bench workloads", () => {
     // The gated modules do G products of H rows each: LSTM 4, GRU 3.
     expect(forwardFlops(byName("lstm-large"))).toBe(4 * forwardFlops(byName("large")));
     expect(forwardFlops(byName("gru-small-2l-bi"))).toBe(3 * forwardFlops(bi));
+    // The padded batch counts only its valid rows.
+    const padded = byName("padded");
+    const rows = padded.lengths!.reduce((a, b) => a + b, 0);
+    expect(forwardFlops(padded)).toBe(2 * 2 * rows * 128 * (64 + 128));
+  });
+
+  it("draws the padded batch's lengths uniformly in [1, seq] from a fixed seed", () => {
+    const lengths = byName("lstm-padded").lengths!;
+    expect(lengths).toEqual(uniformLengths(50, 16, 16));
+    expect(lengths).toHaveLength(16);
+    expect(lengths.every((l) => Number.isInteger(l) && l >= 1 && l <= 50)).toBe(true);
+    expect(new Set(lengths).size).toBeGreaterThan(8);
   });
 
   it("filters by exact name or /regex/", () => {
@@ -127,6 +145,47 @@ describe.each(BENCH_MODULES.map((m) => [m] as const))("bench ONNX model, %s", (m
     } finally {
       await runner.dispose();
     }
+  });
+});
+
+/** Runs one implementation's first forward pass on a workload and disposes of it. */
+async function firstOutput(impl: Implementation, w: Workload, data: WorkloadData): Promise<Float32Array> {
+  const runner = await impl.prepare(w, data);
+  try {
+    await runner.activate?.();
+    return (await runner.forward()).slice();
+  } finally {
+    await runner.dispose();
+  }
+}
+
+const peers = [tsImplementation, onnxruntimeWebImplementation, tfjsWasmImplementation, tfjsImplementation];
+describe.each(BENCH_MODULES.flatMap((m) => peers.map((impl) => [m, impl.name, impl] as const)))("bench peers, %s, %s", (module, _name, impl) => {
+  it.each([["full batch", tinyOf(module)], ["padded batch", tinyPaddedOf(module)]] as const)("%s: agrees with onnxruntime-node", async (_kind, w) => {
+    const data = makeWorkloadData(w, 5);
+    const ortOut = await runOrt(w, data);
+    const out = await firstOutput(impl, w, data);
+    expect(() => checkSameComputation(w, impl.name, out, ortOut)).not.toThrow();
+    if (w.lengths !== null) {
+      // zeros past each length (row b of time step t at (t·N + b)·2H)
+      for (let t = 0; t < w.seqLen; t++) {
+        for (let b = 0; b < w.batch; b++) {
+          const row = out.subarray((t * w.batch + b) * 6, (t * w.batch + b + 1) * 6);
+          if (t >= w.lengths[b]!) expect(Array.from(row)).toEqual([0, 0, 0, 0, 0, 0]);
+          else expect(row.some((v) => v !== 0)).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe("bench padded batch", () => {
+  it("the guard catches a run that ignores the lengths", async () => {
+    const w = tinyPaddedOf("GRU");
+    const data = makeWorkloadData(w, 5);
+    const ortOut = await runOrt(w, data);
+    const full = await firstOutput(tsImplementation, { ...w, lengths: null }, data);
+    expect(() => checkSameComputation(w, "ts", full, ortOut)).toThrow(SanityError);
   });
 });
 

@@ -20,6 +20,7 @@ const IR_VERSION = 8;
 
 // TensorProto.DataType and AttributeProto.AttributeType codes from onnx.proto.
 const FLOAT = 1;
+const INT32 = 6;
 const INT64 = 7;
 const ATTR_INT = 2;
 const ATTR_STRING = 3;
@@ -89,10 +90,10 @@ function onnxGateOrder(module: BenchModule, values: Float32Array, hidden: number
   return out;
 }
 
-function valueInfo(name: string, shape: number[]): object {
+function valueInfo(name: string, shape: number[], elemType = FLOAT): object {
   return {
     name,
-    type: { tensor_type: { elem_type: FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } },
+    type: { tensor_type: { elem_type: elemType, shape: { dim: shape.map((d) => ({ dim_value: d })) } } },
   };
 }
 
@@ -130,7 +131,10 @@ export function buildRnnModelObject(w: Workload, data: WorkloadData): object {
       {
         name: `${w.module.toLowerCase()}_l${layer}`,
         op_type: w.module,
-        input: [x, `W_l${layer}`, `R_l${layer}`, `B_l${layer}`],
+        // A padded batch passes its lengths to every layer (ONNX's sequence_lens, int32 [N]): the
+        // operator then stops each sequence at its length, starts its reverse direction there and
+        // writes zeros past it, which is what pad_packed_sequence returns.
+        input: [x, `W_l${layer}`, `R_l${layer}`, `B_l${layer}`, ...(w.lengths === null ? [] : ["lengths"])],
         output: [y],
         attribute: [
           { name: "hidden_size", type: ATTR_INT, i: H },
@@ -151,7 +155,10 @@ export function buildRnnModelObject(w: Workload, data: WorkloadData): object {
       name: w.module.toLowerCase(),
       node,
       initializer,
-      input: [valueInfo("input", [w.seqLen, w.batch, w.inputSize])],
+      input: [
+        valueInfo("input", [w.seqLen, w.batch, w.inputSize]),
+        ...(w.lengths === null ? [] : [valueInfo("lengths", [w.batch], INT32)]),
+      ],
       output: [valueInfo("output", [w.seqLen, w.batch, D * H])],
     },
   };

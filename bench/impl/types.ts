@@ -2,9 +2,9 @@
 import type { WorkloadData } from "../data.js";
 import type { Workload } from "../workloads.js";
 
-export type ImplementationName = "ts" | "onnxruntime" | "tfjs";
+export type ImplementationName = "ts" | "onnxruntime" | "onnxruntime-web" | "tfjs-wasm" | "tfjs";
 
-export const IMPLEMENTATIONS: readonly ImplementationName[] = ["ts", "onnxruntime", "tfjs"];
+export const IMPLEMENTATIONS: readonly ImplementationName[] = ["ts", "onnxruntime", "onnxruntime-web", "tfjs-wasm", "tfjs"];
 
 /**
  * A model built for one workload. `forward` runs the full forward pass on the workload's input and
@@ -12,6 +12,11 @@ export const IMPLEMENTATIONS: readonly ImplementationName[] = ["ts", "onnxruntim
  * implementation is, so the timing loop does not add a promise round-trip the API itself does not need.
  */
 export interface Runner {
+  /**
+   * Called before the first call, the warm-up and every timed sample: makes this runner's
+   * environment current (tfjs has one global backend, shared by the cpu and wasm runners).
+   */
+  activate?(): Promise<void>;
   forward(): Float32Array | Promise<Float32Array>;
   dispose(): Promise<void> | void;
 }
