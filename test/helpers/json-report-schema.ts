@@ -78,11 +78,11 @@ export const SUMMARY_FIELDS: Record<string, Check> = {
 export const COMPARISON_FIELDS: Record<string, Check> = {
   case: str,
   file: str,
-  module: oneOf("RNN", "RNNCell"),
+  module: oneOf("RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell"),
   config,
   dtype,
   oracle,
-  tensor: oneOf("output", "h_n", "h_prime"),
+  tensor: oneOf("output", "h_n", "c_n", "h_prime", "h1", "c1", "output_data", "batch_sizes", "sorted_indices", "unsorted_indices", "output_lengths"),
   shape: ints,
   maxAbsDiff: jsonNumber,
   maxRelDiff: jsonNumber,
@@ -100,7 +100,7 @@ export const COMPARISON_FIELDS: Record<string, Check> = {
 export const SKIPPED_FIELDS: Record<string, Check> = {
   case: str,
   file: str,
-  module: oneOf("RNN", "RNNCell"),
+  module: oneOf("RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell"),
   dtype,
   oracle: oneOf("torch", "onnxruntime"),
   reason: str,
