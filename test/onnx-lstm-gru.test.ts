@@ -126,7 +126,6 @@ describe("what torch cannot express is refused in one line naming node and attri
     ["non-default LSTM activations", () => graph("LSTM", { attrs: [attr("activations", ["Sigmoid", "Relu", "Tanh"])] }), /\(LSTM lstm0\)\.activations: Sigmoid, Relu, Tanh: torch\.nn\.LSTM computes sigmoid gates and tanh/],
     ["non-default GRU activations", () => graph("GRU", { attrs: [attr("activations", ["HardSigmoid", "Tanh"])] }), /\(GRU gru0\)\.activations: HardSigmoid, Tanh: torch\.nn\.GRU computes sigmoid gates and a tanh candidate only/],
     ["activation_alpha", () => graph("GRU", { attrs: [attr("activation_alpha", [])] }), /\(GRU gru0\)\.activation_alpha: parameters of ONNX's parametric activations; torch\.nn\.GRU has none$/],
-    ["sequence_lens", () => graph("LSTM", { extraInputs: ["lens"] }), /\(LSTM lstm0\)\.input\[4\] \(sequence_lens\): "lens": a variable-length batch/],
     ["a lone reverse-direction layer", () => graph("LSTM", { attrs: [attr("direction", "reverse")] }), /\(LSTM lstm0\)\.direction: "reverse" with no forward node in layer 0: torch has no reverse-only layer/],
     ["layers of different directions", () => graph("GRU", { layers: 2, nodeAttrs: (k) => (k === 1 ? [attr("direction", "bidirectional")] : []) }), /\(GRU gru1\)\.direction: layer 1 is bidirectional, layer 0 is not/],
   ];
@@ -137,8 +136,8 @@ describe("what torch cannot express is refused in one line naming node and attri
     expect(() => summarizeOnnx(build(), F)).not.toThrow();
   });
 
-  it("sequence_lens is accepted where packed modules are wanted (moduleFromOnnx), and says so", () => {
-    const spec = onnxModuleConfig(graph("LSTM", { extraInputs: ["lens"] }), F, {}, { allowSequenceLens: true });
+  it("sequence_lens is accepted: the module is then run on a PackedSequence, and the spec says so", () => {
+    const spec = onnxModuleConfig(graph("LSTM", { extraInputs: ["lens"] }), F);
     expect(spec.packed).toBe(true);
     expect(spec.module).toBe("LSTM");
   });

@@ -23,10 +23,8 @@ export interface OnnxModule {
  */
 export async function moduleFromOnnx(path: string, overrides: OnnxConfigOverrides = {}): Promise<OnnxModule> {
   const model = await readOnnxModel(path);
-  // A graph with sequence_lens is a packed model: the module takes a PackedSequence (spec.packed).
-  const options = { allowSequenceLens: true };
-  const spec = onnxModuleConfig(model, path, overrides, options);
-  const stateDict = onnxStateDict(model, path, spec.module, spec.config, { dtype: spec.dtype, ...options });
+  const spec = onnxModuleConfig(model, path, overrides);
+  const stateDict = onnxStateDict(model, path, spec.module, spec.config, { dtype: spec.dtype });
   const module = moduleFromTorchConfig(spec.module, spec.config, spec.dtype);
   module.loadStateDict(stateDict);
   return { module, spec };

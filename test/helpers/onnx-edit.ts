@@ -5,11 +5,11 @@
 import { ONNX_DOUBLE, type OnnxGraphProto, type OnnxModelProto, type OnnxTensorProto } from "../../src/fixtures/onnx-proto.js";
 import { graphConstants } from "../../src/fixtures/onnx-tensor.js";
 
-/** The constant holding a module's first input weight: W of the first RNN node, or torch's weight_ih[_l0]. */
+/** The constant holding a module's first input weight: W of the first RNN/LSTM/GRU node, or torch's weight_ih[_l0]. */
 export function firstWeight(model: OnnxModelProto): { name: string; tensor: OnnxTensorProto } {
   const graph = model.graph as OnnxGraphProto;
   const constants = graphConstants(graph);
-  const rnn = graph.node.find((n) => n.op_type === "RNN");
+  const rnn = graph.node.find((n) => n.op_type === "RNN" || n.op_type === "LSTM" || n.op_type === "GRU");
   const name = rnn?.input[1] ?? (constants.has("weight_ih") ? "weight_ih" : "weight_ih_l0");
   const c = constants.get(name);
   if (!c) throw new Error(`no constant ${name} in the model`);
