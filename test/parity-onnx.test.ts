@@ -50,7 +50,7 @@ async function compareCase(pair: Pair, entry: OnnxCase, tensor: string): Promise
   const [actual, expected] = pair === "onnxruntime vs torch" ? [ort, f.outputs[tensor]] : [(await runTs(entry))[tensor], ort];
   if (!actual || !expected) throw new Error(`${pair} › ${entry.name} › ${tensor}: tensor missing`);
   const c = compareAny(actual, expected, { name: tensor });
-  ledger.record(pair, entry.dtype, c.maxAbsDiff, `${entry.name} ${tensor}`);
+  ledger.record(pair, `${entry.module} ${entry.dtype}`, c.maxAbsDiff, `${entry.name} ${tensor}`);
   if (!c.passed) throw new Error(`${pair} › ${caseLabel(entry)} › ${tensor} [exporter ${entry.onnx.exporter}]\n${c.message}`);
   expect(c.mismatched).toBe(0);
 }
