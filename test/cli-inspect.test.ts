@@ -1,6 +1,7 @@
 /** `rnn-parity inspect` on a bundled fixture and its ONNX model. */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatValue } from "../src/cli/inspect.js";
 import { DEFAULT_FIXTURES_DIR, readManifest } from "../src/fixtures/manifest.js";
@@ -47,6 +48,25 @@ describe("inspect a fixture", () => {
     expect(run.stdout).toBe("");
     expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(run.stderr).toMatch(new RegExp(`^rnn-parity: ${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: `));
+  });
+});
+
+describe("inspect a version-2 packed LSTM fixture", () => {
+  it("shows packing, cx and the int64 lengths, batch sizes and indices", async () => {
+    const file = fileURLToPath(new URL("./data/fixtures-v2/LSTM-packed-unsorted-seqfirst-bidir-L2-proj3-h0-float32.msgpack", import.meta.url));
+    const run = await runCli(["inspect", file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("rnn-parity-fixture v2: LSTM-packed-unsorted-seqfirst-bidir-L2-proj3-h0-float32");
+    expect(run.stdout).toContain("proj_size=3");
+    expect(run.stdout).toContain("  packing: enforce_sorted=false");
+    expect(run.stdout).toMatch(/^ {4}weight_hr_l1_reverse: float32 \[3, 5\] /m);
+    expect(run.stdout).toMatch(/^ {4}cx: float32 \[4, 5, 5\] /m);
+    expect(run.stdout).toContain("    lengths: int64 [5] [4, 1, 6, 2, 4] min 1 max 6");
+    expect(run.stdout).toContain("    batch_sizes: int64 [6] [5, 4, 3, 3, 1, 1] min 1 max 5");
+    expect(run.stdout).toContain("    sorted_indices: int64 [5] [2, 0, 4, 3, 1] min 0 max 4");
+    const doc = JSON.parse((await runCli(["inspect", file, "--json"])).stdout) as { packing: unknown; outputs: Record<string, { dtype: string }> };
+    expect(doc.packing).toEqual({ enforce_sorted: false });
+    expect(doc.outputs.unsorted_indices?.dtype).toBe("int64");
   });
 });
 
