@@ -33,14 +33,18 @@ function expectUsageFailure(run: { code: number; stdout: string; stderr: string 
 }
 
 describe("on the bundled fixtures", () => {
-  it("passes, prints every case, and writes JSON and JUnit reports that validate", async () => {
+  it("passes, prints a short summary (--verbose: every case), and writes JSON and JUnit reports that validate", async () => {
     const json = join(dir, "bundled", "report.json");
     const xml = join(dir, "bundled", "parity.xml");
     const run = await runCli(["check", "--reporter", "pretty", "--reporter", `json:${json}`, "--reporter", "junit", "--out", xml]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    for (const c of manifest.cases) expect(run.stdout).toContain(c.name);
-    expect(run.stdout).toMatch(new RegExp(`PASSED ${manifest.cases.length} cases, \\d+ comparisons: \\d+ passed, 0 failed`));
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(40);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(100);
+    expect(lines.at(-1)).toMatch(new RegExp(`^PASSED ${manifest.cases.length} cases, \\d+ comparisons: \\d+ passed, 0 failed$`));
+    const verbose = await runCli(["check", "--verbose"]);
+    for (const c of manifest.cases) expect(verbose.stdout).toContain(c.name);
 
     const doc = JSON.parse(await readFile(json, "utf8")) as { summary: { cases: number; ok: boolean }; comparisons: { case: string; oracle: string }[] };
     expect(validateJsonReport(doc)).toEqual([]);
@@ -74,7 +78,9 @@ describe("a reference that moved", () => {
     const run = await runCli(["check", moved, "--reporter", "pretty", "--reporter", `junit:${xml}`]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`✗ ${F32} · torch · output`);
+    expect(run.stdout).toContain(`✗ ${F32}\n  torch · output [`);
+    expect(run.stdout).toMatch(/x tolerance at index \(\d+, \d+, \d+\)/);
+    expect(run.stdout).toContain(`  file: ${file}`);
     expect(run.stdout).toContain("Mismatched elements: 1 / ");
     expect(run.stdout).toContain("FAILED 2 cases");
 
@@ -117,7 +123,7 @@ describe("a reference that moved", () => {
   it("passes with --atol wide enough, and every row shows the override", async () => {
     const moved = await tempDir();
     await perturbedCopy(F32, moved, "outputs", "output", 1e-3);
-    const run = await runCli(["check", moved, "--atol", "1e-2"]);
+    const run = await runCli(["check", moved, "--atol", "1e-2", "--verbose"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("tolerances: OVERRIDDEN atol=1e-2");
     expect(run.stdout.match(/1\.3e-6 \/ 1e-2/g)).toHaveLength(2);

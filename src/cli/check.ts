@@ -23,6 +23,8 @@ export interface CheckCliOptions {
   filter: string[];
   failFast: boolean;
   progress: boolean;
+  /** pretty: also print the per-comparison tables. */
+  verbose: boolean;
 }
 
 export const EXIT_PASSED = 0;
@@ -62,10 +64,10 @@ async function quietOnnxRuntime(): Promise<void> {
   env.logLevel = "error";
 }
 
-function render(spec: ReporterSpec, result: CheckResult, color: boolean): string {
+function render(spec: ReporterSpec, result: CheckResult, color: boolean, verbose: boolean): string {
   if (spec.name === "json") return renderJson(result);
   if (spec.name === "junit") return renderJunit(result);
-  return renderPretty(result, { color });
+  return renderPretty(result, { color, verbose });
 }
 
 export async function runCheckCommand(paths: readonly string[], opts: CheckCliOptions, io: CliIo): Promise<number> {
@@ -107,11 +109,11 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckCliOp
   }
 
   await writeReportsAtomically(
-    reporters.flatMap((r) => (r.file === undefined ? [] : [{ file: r.file, text: render(r, result, false) }])),
+    reporters.flatMap((r) => (r.file === undefined ? [] : [{ file: r.file, text: render(r, result, false, opts.verbose) }])),
   );
   const toStdout = reporters.find((r) => r.file === undefined);
   if (toStdout) {
-    io.stdout.write(render(toStdout, result, colorEnabled(io.stdout, io.env)));
+    io.stdout.write(render(toStdout, result, colorEnabled(io.stdout, io.env), opts.verbose));
   } else {
     const s = result.summary;
     io.stdout.write(

@@ -20,15 +20,26 @@ export function formatDiff(x: number): string {
   return x.toExponential(2);
 }
 
-/** Headroom as a percentage of the tolerance left over: 100% identical, 0% at the edge, < 0 failing. */
+/**
+ * Headroom as a person reads it: passing, the percentage of the tolerance left over (100% identical,
+ * 0% at the edge); failing, how many times the tolerance the worst element is off ("31.7x
+ * tolerance": a negative percentage like -3072.2% says the same thing less plainly).
+ */
 export function formatHeadroom(h: number): string {
   if (Number.isNaN(h)) return "nan";
   if (h === -Infinity) return "-inf";
+  if (h < 0) return `${formatTimes(1 - h)}x tolerance`;
   const pct = h * 100;
-  if (Math.abs(pct) >= 1e4) return `${pct.toExponential(1)}%`;
   // "100.0%" is kept for identical results; nearly identical ones must not look the same.
   if (h < 1 && pct.toFixed(1) === "100.0") return ">99.9%";
   return `${pct.toFixed(1)}%`;
+}
+
+/** 3 significant digits below 100, whole numbers to a million; never exactly "1.00" (that passes). */
+function formatTimes(ratio: number): string {
+  if (ratio >= 1e6) return ratio.toExponential(2).replace("+", "");
+  const s = ratio < 100 ? ratio.toPrecision(3) : String(Math.round(ratio));
+  return s === "1.00" ? ">1.00" : s;
 }
 
 /** Tolerances as written on the command line (1.3e-6 rather than 0.0000013). */
