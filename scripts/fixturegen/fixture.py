@@ -12,11 +12,12 @@ from .build import Built
 from .cases import Case
 
 FIXTURE_FORMAT = "rnn-parity-fixture"
-FIXTURE_VERSION = 1
+FIXTURE_VERSION = 2
 
 # Explicit little-endian dtypes: the bytes on disk do not depend on the host's byte order.
-_NUMPY_DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
-_DTYPE_NAMES = {torch.float32: "float32", torch.float64: "float64"}
+# int64 (format v2) holds the packed cases' lengths, batch_sizes and indices.
+_NUMPY_DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8"), "int64": np.dtype("<i8")}
+_DTYPE_NAMES = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64"}
 
 
 def encode_tensor(t: torch.Tensor) -> dict[str, Any]:
@@ -41,6 +42,7 @@ def encode_fixture(case: Case, built: Built) -> bytes:
         "dtype": case.dtype,
         "seed": case.seed,
         "torch_version": torch.__version__,
+        **({"packing": {"enforce_sorted": bool(case.enforce_sorted)}} if case.packed else {}),
         "state_dict": {k: encode_tensor(v) for k, v in built.module.state_dict().items()},
         "inputs": {k: encode_tensor(built.inputs[k]) for k in case.input_names},
         "outputs": {k: encode_tensor(built.outputs[k]) for k in case.output_names},

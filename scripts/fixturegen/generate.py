@@ -22,7 +22,7 @@ from typing import Any
 from .cases import Case, all_cases
 
 MANIFEST_FORMAT = "rnn-parity-manifest"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 def select_cases(filters: list[str]) -> list[Case]:

@@ -1,29 +1,27 @@
 """Exports one fixture case to ONNX and proves onnxruntime reproduces PyTorch on it.
 
-Path per case (measured on torch 2.13.0, onnx 1.23.2, onnxscript 0.7.2, onnxruntime 1.31.1):
+Path per case (measured on torch 2.13.0, onnx 1.23.2, onnxscript 0.7.2, onnxruntime 1.31.1; the
+reasons are in docs/onnx-exporters.md and each manifest entry's ``note``):
 
-* nn.RNN, float32 -> TorchScript exporter (``dynamo=False``): the only torch path that emits ONNX's
-  RNN operator (the dynamo exporter unrolls nn.RNN into MatMul/Add/Tanh).
-* nn.RNN, float64 -> dynamo exporter with ``optimize=False``: onnxruntime registers its CPU RNN
-  kernel for float only, so an RNN-operator graph cannot run in double. ``optimize=False`` keeps the
-  weights as initializers under torch's names; the optimizer would pre-transpose them into
-  anonymous constants, and for RNNCell without hx would fold weight_hh away entirely.
-* nn.RNNCell -> dynamo exporter with ``optimize=False`` (there is no ONNX cell operator; both torch
-  paths emit Gemm/Add/Tanh, and dynamo is torch's supported one).
+* float32 RNN, LSTM (proj_size 0), GRU, packed or not -> TorchScript exporter (``dynamo=False``):
+  the path that emits ONNX's RNN/LSTM/GRU operators (with ``sequence_lens`` for packed cases).
+* float64 RNN -> dynamo exporter, decomposed (onnxruntime's CPU RNN kernel is float-only).
+* float64 LSTM/GRU, any LSTM with proj_size, float64 packed cases -> decomposed graph built with
+  onnx.helper (onnx_decomposed.py): both torch paths emit the LSTM/GRU operator, which onnxruntime
+  cannot run in double, and torch refuses (TorchScript) or silently mis-exports (dynamo) proj_size.
+* RNNCell, LSTMCell, GRUCell -> dynamo exporter with ``optimize=False`` (no ONNX cell operator).
 
-If that path cannot export the case, or onnxruntime cannot load or run the result, the case's graph
-is built with onnx.helper from the same weights (onnx_graphs.py) and the returned fields say so.
-A graph that runs but disagrees with PyTorch is an error, never a reason to fall back.
+Every graph's recurrent nodes are checked against the module (onnx_checks.py) before it runs. If a
+path cannot export the case, builds a graph of another kind, or onnxruntime cannot run it, the next
+plan is tried and the returned fields say so. A graph that runs but disagrees with PyTorch, or whose
+attributes are not the module's, is an error, never a reason to fall back.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import os
 import pathlib
-import warnings
 from typing import Any, Protocol
 
 import numpy as np
@@ -34,12 +32,14 @@ import torch
 # The dynamo exporter warns once per torchvision op that torchvision is absent; these models use none.
 logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(logging.ERROR)
 
+from .onnx_checks import GraphAttributeError, check_graph
+from .onnx_decomposed import decomposed_cell_graph, decomposed_sequence_graph
 from .onnx_graphs import OPSET, decomposed_graph, rnn_op_graph
+from .onnx_plans import DYNAMO, HELPER, TORCHSCRIPT, plans_for  # noqa: F401 - DYNAMO/TORCHSCRIPT re-exported
+from .onnx_torch import torch_export
 from .onnx_weights import assert_same_state_dict, state_dict_from_onnx
 
-TORCHSCRIPT = "torch.onnx-torchscript"
-DYNAMO = "torch.onnx-dynamo"
-HELPER = "onnx.helper"
+ONNX_OUTPUTS = ("output", "h_n", "c_n", "h_prime", "h1", "c1")
 
 
 class OnnxExportError(RuntimeError):
@@ -47,7 +47,8 @@ class OnnxExportError(RuntimeError):
 
 
 class NamedCase(Protocol):
-    """What the exporter needs of a case: its name, for messages (fixturegen.cases.Case has it)."""
+    """What the exporter needs of a case (fixturegen.cases.Case has it; packed/enforce_sorted are
+    read with getattr, so a bare namespace with a name is an ordinary case)."""
 
     @property
     def name(self) -> str: ...
@@ -60,28 +61,28 @@ def export_case(
     expected: dict[str, torch.Tensor],
     out_path: pathlib.Path,
 ) -> dict[str, Any]:
-    """Writes ``out_path`` and returns the manifest's onnx fields (without file/sha256)."""
+    """Writes ``out_path`` and returns the manifest's onnx fields (without file/sha256).
+
+    ``inputs``/``expected`` are the fixture's; the graph takes ``lengths`` as int32 (ONNX's
+    sequence_lens type) and produces only the outputs ONNX can (no PackedSequence parts).
+    """
     name = case.name
     module.eval()
-    dtype = next(module.parameters()).dtype
-    if isinstance(module, torch.nn.RNN):
-        plans = [(TORCHSCRIPT, "onnx.RNN"), (HELPER, "onnx.RNN"), (HELPER, "decomposed")]
-        if dtype == torch.float64:
-            plans = [(DYNAMO, "decomposed"), (HELPER, "decomposed")]
-    elif isinstance(module, torch.nn.RNNCell):
-        plans = [(DYNAMO, "decomposed"), (HELPER, "decomposed")]
-    else:
-        raise OnnxExportError(f"{name}: no ONNX export for {type(module).__name__}")
+    packed = "lengths" in inputs
+    inputs = {k: (v.to(torch.int32) if k == "lengths" else v) for k, v in inputs.items()}
+    expected = {k: v for k, v in expected.items() if k in ONNX_OUTPUTS}
+    plans, why = plans_for(module, packed)
 
     failures: list[str] = []
     for exporter, graph in plans:
         try:
-            model = _build(exporter, graph, module, inputs, expected)
+            model = _build(exporter, graph, module, inputs, expected, getattr(case, "enforce_sorted", None))
             _normalize(model)
+            check_graph(model, graph, module, packed)
             data = model.SerializeToString()
             actual = _run(data, inputs, expected)
-        except OnnxExportError:
-            raise
+        except (OnnxExportError, GraphAttributeError) as error:
+            raise OnnxExportError(f"{name}: {exporter} ({graph}): {error}") from None
         except Exception as error:  # noqa: BLE001 - any export/runtime failure moves to the next plan
             failures.append(f"{exporter} ({graph}): {type(error).__name__}: {_first_line(error)}")
             continue
@@ -89,9 +90,10 @@ def export_case(
         assert_same_state_dict(state_dict_from_onnx(model), module.state_dict(), f"{name} ({exporter})")
         _write_atomically(out_path, data)
         fields: dict[str, Any] = {"exporter": exporter, "opset": OPSET, "graph": graph,
-                  "weights": "onnx-rnn-inputs" if graph == "onnx.RNN" else "torch-initializers"}
-        if failures:
-            fields["note"] = "fallback after: " + "; ".join(failures)
+                                  "weights": "torch-initializers" if graph == "decomposed" else "onnx-rnn-inputs"}
+        notes = ([why] if why else []) + (["fallback after: " + "; ".join(failures)] if failures else [])
+        if notes:
+            fields["note"] = " ".join(notes)
         return fields
     raise OnnxExportError(f"{name}: no ONNX model could be built: " + "; ".join(failures))
 
@@ -102,37 +104,17 @@ def _build(
     module: torch.nn.Module,
     inputs: dict[str, torch.Tensor],
     expected: dict[str, torch.Tensor],
+    enforce_sorted: bool | None,
 ) -> onnx.ModelProto:
-    if exporter == HELPER:
-        return rnn_op_graph(module, inputs, expected) if graph == "onnx.RNN" else decomposed_graph(module, inputs, expected)
-    args = tuple(inputs[k] for k in ("input", "hx") if k in inputs)
-    names = dict(input_names=[k for k in ("input", "hx") if k in inputs], output_names=list(expected))
-    # torch.onnx prints progress and warns (legacy path, tracer booleans); the returned dict is the record.
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
-        if exporter == TORCHSCRIPT:
-            buffer = io.BytesIO()
-            torch.onnx.export(module, args, buffer, dynamo=False, opset_version=OPSET, do_constant_folding=True, **names)
-            model = onnx.load_from_string(buffer.getvalue())
-            _name_rnn_weights(model)
-            return model
-        program = torch.onnx.export(module, args, dynamo=True, optimize=False, opset_version=OPSET,
-                                    external_data=False, verbose=False, **names)
-        return program.model_proto
-
-
-def _name_rnn_weights(model: onnx.ModelProto) -> None:
-    """Renames the tracer's numbered W/R/B initializers (onnx::RNN_78) to W_l{k}, R_l{k}, B_l{k}."""
-    renames: dict[str, str] = {}
-    for k, node in enumerate(n for n in model.graph.node if n.op_type == "RNN"):
-        for slot, letter in ((1, "W"), (2, "R"), (3, "B")):
-            if len(node.input) > slot and node.input[slot]:
-                renames[node.input[slot]] = f"{letter}_l{k}"
-    for tensor in model.graph.initializer:
-        tensor.name = renames.get(tensor.name, tensor.name)
-    for node in model.graph.node:
-        for i, value in enumerate(node.input):
-            node.input[i] = renames.get(value, value)
+    if exporter != HELPER:
+        return torch_export(exporter, module, inputs, list(expected), enforce_sorted)
+    if graph == "onnx.RNN":
+        return rnn_op_graph(module, inputs, expected)
+    if isinstance(module, (torch.nn.LSTMCell, torch.nn.GRUCell)):
+        return decomposed_cell_graph(module, inputs, expected)
+    if isinstance(module, (torch.nn.LSTM, torch.nn.GRU)) or "lengths" in inputs:
+        return decomposed_sequence_graph(module, inputs, expected)
+    return decomposed_graph(module, inputs, expected)
 
 
 def _normalize(model: onnx.ModelProto) -> None:

@@ -21,7 +21,7 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 OPSET = 20
-_ELEM = {torch.float32: TensorProto.FLOAT, torch.float64: TensorProto.DOUBLE}
+_ELEM = {torch.float32: TensorProto.FLOAT, torch.float64: TensorProto.DOUBLE, torch.int32: TensorProto.INT32}
 _ACTIVATION = {"tanh": ("Tanh", "Tanh"), "relu": ("Relu", "Relu")}  # (ONNX op, RNN activation)
 
 

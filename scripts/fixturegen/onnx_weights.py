@@ -14,7 +14,11 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-_TORCH_KEY = re.compile(r"^(weight|bias)_(ih|hh)(_l\d+(_reverse)?)?$")
+_TORCH_KEY = re.compile(r"^(weight|bias)_(ih|hh|hr)(_l\d+(_reverse)?)?$")
+_RECURRENT_OPS = ("RNN", "LSTM", "GRU")
+# ONNX stacks gates in its own order; entry j is the ONNX block that holds torch's gate j.
+# LSTM: torch i, f, g, o; ONNX i, o, f, c.  GRU: torch r, z, n; ONNX z, r, h.
+TORCH_GATE_FROM_ONNX = {"RNN": (0,), "LSTM": (0, 2, 3, 1), "GRU": (1, 0, 2)}
 
 
 class OnnxWeightsError(ValueError):
@@ -23,7 +27,7 @@ class OnnxWeightsError(ValueError):
 
 def state_dict_from_onnx(model: onnx.ModelProto) -> dict[str, torch.Tensor]:
     initializers = {t.name: t for t in model.graph.initializer}
-    rnn_nodes = [n for n in model.graph.node if n.op_type == "RNN" and n.domain in ("", "ai.onnx")]
+    rnn_nodes = [n for n in model.graph.node if n.op_type in _RECURRENT_OPS and n.domain in ("", "ai.onnx")]
     if rnn_nodes:
         return _from_rnn_nodes(rnn_nodes, initializers)
     return {
@@ -47,21 +51,29 @@ def _from_rnn_nodes(nodes: list[onnx.NodeProto], initializers: dict[str, onnx.Te
         attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
         direction = attrs.get("direction", b"forward").decode()
         if direction not in ("forward", "bidirectional"):
-            raise OnnxWeightsError(f"RNN node {node.name!r}: direction {direction!r} has no nn.RNN equivalent")
+            raise OnnxWeightsError(f"{node.op_type} node {node.name!r}: direction {direction!r} has no torch equivalent")
         hidden = attrs["hidden_size"]
+        order = TORCH_GATE_FROM_ONNX[node.op_type]
+        gates = len(order)
         w, r, b = tensor(node, 1, "W"), tensor(node, 2, "R"), tensor(node, 3, "B")
         if w is None or r is None:
-            raise OnnxWeightsError(f"RNN node {node.name!r}: W and R are required")
+            raise OnnxWeightsError(f"{node.op_type} node {node.name!r}: W and R are required")
         dirs = 2 if direction == "bidirectional" else 1
-        if w.shape[0] != dirs or r.shape != (dirs, hidden, hidden) or (b is not None and b.shape != (dirs, 2 * hidden)):
-            raise OnnxWeightsError(f"RNN node {node.name!r}: W/R/B shapes do not match direction {direction!r}")
+        if (w.shape[:2] != (dirs, gates * hidden) or r.shape != (dirs, gates * hidden, hidden)
+                or (b is not None and b.shape != (dirs, 2 * gates * hidden))):
+            raise OnnxWeightsError(f"{node.op_type} node {node.name!r}: W/R/B shapes do not match direction {direction!r}")
+
+        def torch_gates(t: torch.Tensor) -> torch.Tensor:
+            """[gates*H, ...] in ONNX's gate order -> the same rows in torch's."""
+            return torch.cat([t[j * hidden:(j + 1) * hidden] for j in order])
+
         for d in range(dirs):
             suffix = f"_l{k}" + ("_reverse" if d == 1 else "")
-            sd[f"weight_ih{suffix}"] = w[d].clone()
-            sd[f"weight_hh{suffix}"] = r[d].clone()
+            sd[f"weight_ih{suffix}"] = torch_gates(w[d]).clone()
+            sd[f"weight_hh{suffix}"] = torch_gates(r[d]).clone()
             if b is not None:
-                sd[f"bias_ih{suffix}"] = b[d, :hidden].clone()
-                sd[f"bias_hh{suffix}"] = b[d, hidden:].clone()
+                sd[f"bias_ih{suffix}"] = torch_gates(b[d, :gates * hidden]).clone()
+                sd[f"bias_hh{suffix}"] = torch_gates(b[d, gates * hidden:]).clone()
     return sd
 
 

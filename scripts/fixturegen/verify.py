@@ -21,7 +21,7 @@ import torch
 
 from .fixture import decode_fixture, decode_tensor
 
-EXACT_FIELDS = ("format", "version", "name", "module", "config", "dtype", "seed", "torch_version")
+EXACT_FIELDS = ("format", "version", "name", "module", "config", "dtype", "seed", "torch_version", "packing")
 
 
 class Problems:
