@@ -18,7 +18,8 @@ generator (python -m fixturegen.generate) into a temporary folder next to fixtur
 case of the matrix is there with the sha256 its manifest records, and only then swaps it in.
 Reports which files are byte-identical to the previous fixtures. On the repository's own fixtures/
 it also rewrites (or, with --verify, checks) test/data/assert-close-cases.msgpack, torch's verdicts
-and messages that the comparison tests check src/compare against.
+and messages that the comparison tests check src/compare against, and test/data/onnx-backend/, ONNX's
+own LSTM/GRU backend test models with onnxruntime's outputs.
 
 Options:
   --verify              regenerate into a temporary folder and compare with the committed
@@ -36,6 +37,7 @@ Environment:
   RNN_PARITY_GENERATOR  shell command replacing "python -m fixturegen.generate"
   RNN_PARITY_VERIFIER   shell command replacing "python -m fixturegen.verify"
   RNN_PARITY_COMPARE_CASES  shell command replacing "python -m fixturegen.compare_cases"
+  RNN_PARITY_ONNX_BACKEND   shell command replacing "python -m fixturegen.onnx_backend"
 
 Exit status: 0 success, 1 generation or verification failed, 2 bad usage.`;
 
@@ -170,6 +172,8 @@ async function main() {
   const ownsCompareCases = opts["fixtures-dir"] === undefined;
   const compareCasesFile = path.join(repoRoot, "test", "data", "assert-close-cases.msgpack");
   const compareCasesTool = () => pythonTool("RNN_PARITY_COMPARE_CASES", "fixturegen.compare_cases");
+  const backendDir = path.join(repoRoot, "test", "data", "onnx-backend");
+  const backendTool = () => pythonTool("RNN_PARITY_ONNX_BACKEND", "fixturegen.onnx_backend");
   const skipOnnx = opts["skip-onnx"] ? ["--skip-onnx"] : [];
   const generator = await pythonTool("RNN_PARITY_GENERATOR", "fixturegen.generate");
   const listed = await run("generator --list", withArgs(generator, ["--list"]), { capture: true });
@@ -195,6 +199,7 @@ async function main() {
       if (ownsCompareCases) {
         await run("assert_close cases check", withArgs(await compareCasesTool(), ["--check", compareCasesFile]));
         console.error(`fixtures: ${compareCasesFile} agrees with torch.testing.assert_close`);
+        await run("ONNX backend models check", withArgs(await backendTool(), ["--check", backendDir]));
       }
       return 0;
     }
@@ -204,6 +209,7 @@ async function main() {
     if (ownsCompareCases) {
       await run("assert_close cases", withArgs(await compareCasesTool(), ["--out", compareCasesFile]));
       console.error(`fixtures: wrote ${compareCasesFile} from torch.testing.assert_close`);
+      await run("ONNX backend models", withArgs(await backendTool(), ["--out", backendDir]));
     }
     swapIn(fixturesDir, tmpDir);
     console.error(`fixtures: wrote ${expectedNames.length} cases to ${fixturesDir}`);

@@ -19,10 +19,10 @@ WHY_OP = ("TorchScript exporter: the torch path that emits ONNX's {op} operator"
           "{packed}; onnxruntime then runs its own {op} kernel")
 WHY_F64_RNN = "onnxruntime's CPU RNN kernel is float-only, so float64 RNN runs decomposed (dynamo)"
 WHY_F64 = ("both torch exporters emit ONNX's {op} operator, which onnxruntime's CPU provider implements for "
-           "float only (float64 fails with NOT_IMPLEMENTED), so the graph is decomposed with onnx.helper")
-WHY_PROJ = ("torch refuses to export proj_size (TorchScript: 'ONNX export of operator LSTM, LSTMs with "
-            "projections'), the dynamo exporter emits an LSTM node with hidden_size=proj_size and drops "
-            "weight_hr (silently wrong), and ONNX's LSTM has no projection: decomposed with onnx.helper")
+           "float only ('{op} operator does not support double yet'), so the graph is decomposed with onnx.helper")
+WHY_PROJ = ("ONNX's LSTM has no projection and torch cannot export proj_size: TorchScript refuses it ('ONNX "
+            "export of operator LSTM, LSTMs with projections'), dynamo emits an LSTM node with "
+            "hidden_size=proj_size and no weight_hr, which onnxruntime rejects; decomposed with onnx.helper")
 WHY_CELL = "no ONNX cell operator: the dynamo exporter's Gemm/Sigmoid/Tanh graph with torch-named initializers"
 WHY_F64_PACKED = ("float64 packed: onnxruntime's RNN/LSTM/GRU kernels are float-only, so the graph is decomposed "
                   "with onnx.helper and masks each step with lengths")

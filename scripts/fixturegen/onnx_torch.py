@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import sys
 import warnings
+from collections.abc import Iterator
 
 import onnx
 import torch
@@ -55,8 +58,9 @@ def torch_export(exporter: str, module: torch.nn.Module, inputs: dict[str, torch
         state = [inputs[k] for k in ("hx", "cx") if k in inputs]
         args = (inputs["input"],) + ((tuple(state),) if len(state) == 2 else tuple(state))
     kwargs = dict(input_names=names, output_names=output_names, opset_version=OPSET)
-    # torch.onnx prints progress and warns (legacy path, tracer booleans); the manifest is the record.
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+    # torch.onnx prints progress and warns (legacy path, tracer booleans, C++ shape-inference notes
+    # on fd 2 for PadPacked); the manifest is the record, and failures still raise.
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), _quiet_fd2():
         warnings.simplefilter("ignore")
         if exporter == TORCHSCRIPT:
             buffer = io.BytesIO()
@@ -66,6 +70,20 @@ def torch_export(exporter: str, module: torch.nn.Module, inputs: dict[str, torch
             return model
         program = torch.onnx.export(target, args, dynamo=True, optimize=False, external_data=False, verbose=False, **kwargs)
         return program.model_proto
+
+
+@contextlib.contextmanager
+def _quiet_fd2() -> Iterator[None]:
+    """Discards what C++ code writes to file descriptor 2 meanwhile (Python's stderr is flushed first)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def name_recurrent_weights(model: onnx.ModelProto) -> None:
