@@ -3,6 +3,7 @@
  * its sha256, loads through the validating reader, and agrees with its manifest entry. A
  * hand-edited or half-written fixture fails here with a message naming the file.
  */
+import { readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -100,7 +101,11 @@ describe("verifyManifest reports damaged copies", () => {
 
 describe("manifest validation", () => {
   const M = "fixtures/manifest.json";
-  const good = JSON.parse(JSON.stringify(manifest)) as Record<string, unknown> & { cases: Array<Record<string, unknown>> };
+  // The file's own JSON (snake_case, as written), not the parsed manifest: a packed case's
+  // `packing` reads back as { enforceSorted } and would no longer be the file's field.
+  const good = JSON.parse(readFileSync(join(DEFAULT_FIXTURES_DIR, "manifest.json"), "utf8")) as Record<string, unknown> & {
+    cases: Array<Record<string, unknown>>;
+  };
   const variant = (mutate: (m: typeof good) => void): string => {
     const m = structuredClone(good);
     mutate(m);
@@ -142,7 +147,7 @@ describe("manifest validation", () => {
     expect(variant((m) => { lstm(m, 2); ((m.cases[0] as Record<string, unknown>).config as Record<string, unknown>).proj_size = 9; })).toBe(
       `${M}: cases[0].config.proj_size: 9 with hidden_size=6: proj_size has to be smaller than hidden_size`,
     );
-    expect(variant((m) => { (m.cases[0] as Record<string, unknown>).packing = { enforce_sorted: true }; })).toMatch(/^fixtures\/manifest\.json: cases\[0\]\.packing: unexpected field/);
+    expect(variant((m) => { m.version = 1; (m.cases[0] as Record<string, unknown>).packing = { enforce_sorted: true }; })).toMatch(/^fixtures\/manifest\.json: cases\[0\]\.packing: unexpected field/);
     expect(variant((m) => { lstm(m, 2); (m.cases[0] as Record<string, unknown>).packing = { enforce_sorted: "yes" }; })).toBe(
       `${M}: cases[0].packing.enforce_sorted: expected true or false, got the string "yes"`,
     );

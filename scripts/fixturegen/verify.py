@@ -91,7 +91,7 @@ def compare_outputs(where: str, fresh: dict[str, Any], committed: dict[str, Any]
 def verify_case(case: dict[str, Any], fresh_case: dict[str, Any], committed: pathlib.Path, fresh: pathlib.Path,
                 committed_bytes: bytes, skip_onnx: bool, problems: Problems, stats: dict[str, float]) -> None:
     where = str(committed / case["file"])
-    for key in ("module", "config", "dtype", "file"):
+    for key in ("module", "config", "packing", "dtype", "file"):
         if case.get(key) != fresh_case.get(key):
             problems.add(f"manifest.json {case['name']}", f"{key} is {case.get(key)!r}, fresh {fresh_case.get(key)!r}")
     try:
