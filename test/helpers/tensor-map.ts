@@ -13,7 +13,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function parts(value: unknown, where: string): { dtype: string; shape: number[]; view: DataView; bytes: number } {
   if (!isRecord(value)) throw new Error(`${where}: not a tensor map`);
   const { dtype, shape, data } = value;
-  if (dtype !== "float32" && dtype !== "float64" && dtype !== "int64") throw new Error(`${where}.dtype: ${String(dtype)}`);
+  if (dtype !== "float32" && dtype !== "float64" && dtype !== "int64" && dtype !== "int32") throw new Error(`${where}.dtype: ${String(dtype)}`);
   if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isInteger(d))) {
     throw new Error(`${where}.shape: not a list of integers`);
   }
@@ -29,9 +29,14 @@ export function tensorFromMap(value: unknown, where: string): Tensor {
   return t;
 }
 
-/** Float tensors as Tensor, int64 ones (packed-sequence fields) as Int64Tensor. */
+/** Float tensors as Tensor, integer ones (int64 packed-sequence fields, ONNX's int32 sequence_lens) as Int64Tensor. */
 export function anyTensorFromMap(value: unknown, where: string): Tensor | Int64Tensor {
   const { dtype, shape, view, bytes } = parts(value, where);
+  if (dtype === "int32") {
+    const out: number[] = [];
+    for (let i = 0; i < bytes / 4; i++) out.push(view.getInt32(i * 4, true));
+    return new Int64Tensor(out, shape);
+  }
   if (dtype === "int64") {
     const out: number[] = [];
     for (let i = 0; i < bytes / 8; i++) out.push(Number(view.getBigInt64(i * 8, true)));
