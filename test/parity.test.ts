@@ -22,7 +22,7 @@ describe("torch vs typescript", () => {
     expect(manifestCases.length).toBeGreaterThan(0);
   });
 
-  describe.each(manifestCases.map((c) => [c.name, c] as const))("%s", (_name, entry) => {
+  describe.each(manifestCases.map((c) => [`${c.name} (${c.module} ${JSON.stringify(c.config)})`, c] as const))("%s", (_label, entry) => {
     it.each(outputNames(entry).map((t) => [t] as const))("%s", async (tensor) => {
       const fixture = await loadFixture(entry);
       const expected = fixture.outputs[tensor];
