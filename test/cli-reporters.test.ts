@@ -105,7 +105,7 @@ describe("json reporter", () => {
   it("writes summary and comparisons", () => {
     const d = doc as { summary: Record<string, unknown>; comparisons: Record<string, unknown>[]; schema: string; version: number };
     expect(d.schema).toBe("rnn-parity-check");
-    expect(d.version).toBe(1);
+    expect(d.version).toBe(2);
     expect(d.summary).toMatchObject({ ok: false, cases: 3, comparisons: 8, passed: 6, failed: 2, failedCases: 2, skipped: 1 });
     expect(d.summary.byOracle).toEqual({
       torch: { comparisons: 4, passed: 2, failed: 2 },

@@ -139,6 +139,26 @@ function requireTensors(owner: string, actual: unknown, expected: unknown): void
 }
 
 /** Compares `actual` with the reference `expected` as torch.testing.assert_close(actual, expected) does. */
+/** An element's |a - e| as a share of its allowance: 0 equal, <= 1 close, Infinity non-finite. */
+function toleranceRatio(same: boolean, close: boolean, absDiff: number, allowed: number): number {
+  if (same) return 0;
+  if (!Number.isFinite(absDiff) || allowed === 0) return close ? 0 : Infinity;
+  return absDiff / allowed;
+}
+
+/**
+ * One element judged as compareTensors judges it, in the dtype's arithmetic: its |a - e| and
+ * share of the tolerance (for per-step reports that must agree with the tensor-wide numbers).
+ */
+export function elementCloseness(ai: number, ei: number, tol: Tolerance, dtype: DType): { absDiff: number; ratio: number } {
+  const round = dtype === "float32" ? Math.fround : identity;
+  const same = ai === ei;
+  const absDiff = Math.abs(round(ai - ei));
+  const allowed = round(round(tol.atol) + Math.abs(round(round(tol.rtol) * ei)));
+  const close = same || (!(tol.rtol === 0 && tol.atol === 0) && Number.isFinite(absDiff) && absDiff <= allowed);
+  return { absDiff: same ? 0 : absDiff, ratio: toleranceRatio(same, close, absDiff, allowed) };
+}
+
 export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOptions = {}): Comparison {
   requireTensors("compareTensors", actual, expected);
   const defaults = defaultTolerance(expected.dtype);
@@ -192,10 +212,7 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
       absMis.offer(absDiff, i);
       relMis.offer(relDiff, i);
     }
-    let ratio: number;
-    if (same) ratio = 0;
-    else if (!Number.isFinite(absDiff) || allowed === 0) ratio = close ? 0 : Infinity;
-    else ratio = absDiff / allowed;
+    const ratio = toleranceRatio(same, close, absDiff, allowed);
     if (ratio > worstRatio) {
       worstRatio = ratio;
       worstFlat = i;

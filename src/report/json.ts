@@ -1,11 +1,11 @@
 /**
- * The machine report, schema "rnn-parity-check" version 1 (docs/report-json.md). JSON has no NaN or
+ * The machine report, schema "rnn-parity-check" version 2 (docs/report-json.md). JSON has no NaN or
  * infinities, so a non-finite number is written as the string "NaN", "Infinity" or "-Infinity".
  */
 import type { CheckResult, ComparisonRow } from "./model.js";
 
 export const JSON_SCHEMA = "rnn-parity-check";
-export const JSON_VERSION = 1;
+export const JSON_VERSION = 2;
 
 export type JsonNumber = number | "NaN" | "Infinity" | "-Infinity";
 
@@ -36,6 +36,13 @@ function comparison(r: ComparisonRow): Record<string, unknown> {
     headroom: num(r.headroom),
     message: r.message,
     durationMs: Math.round(r.durationMs * 1000) / 1000,
+    overTime: r.overTime
+      ? {
+          directions: r.overTime.directions,
+          maxAbsDiff: r.overTime.maxAbsDiff.map((d) => d.map(num)),
+          headroom: r.overTime.headroom.map((d) => d.map(num)),
+        }
+      : null,
   };
 }
 

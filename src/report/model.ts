@@ -5,6 +5,7 @@
 import type { Tolerance } from "../compare/assert-close.js";
 import type { ModuleName, TorchConfig } from "../fixtures/types.js";
 import type { DType } from "../tensor/dtype.js";
+import type { ErrorOverTime } from "./over-time.js";
 
 /**
  * What a comparison measured against what:
@@ -47,6 +48,8 @@ export interface ComparisonRow {
   message: string;
   /** Wall time to compute this oracle's outputs for the case (shared by its tensors), in ms. */
   durationMs: number;
+  /** A sequence module's `output`: error per time step and direction. */
+  overTime?: ErrorOverTime;
 }
 
 /** An oracle that did not run for a case (onnxruntime where a case has no model, with the default --oracle). */

@@ -10,12 +10,25 @@ import { checkListedFile } from "../fixtures/manifest.js";
 import { MAX_FIXTURE_BYTES, MAX_ONNX_BYTES } from "../fixtures/limits.js";
 import { decodeFixture } from "../fixtures/msgpack.js";
 import { readBounded } from "../fixtures/read-bounded.js";
-import { fixtureOutputNames, onnxOutputNames, type Fixture, type FixtureTensor, type ManifestCase } from "../fixtures/types.js";
+import {
+  fixtureOutputNames,
+  isSequenceModule,
+  onnxOutputNames,
+  type Fixture,
+  type FixtureTensor,
+  type ManifestCase,
+  type SequenceModuleName,
+} from "../fixtures/types.js";
 import { runTypeScript } from "../oracles/typescript.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { CaseSource } from "./inputs.js";
 import type { CheckResult, ComparisonRow, OracleName, RequestedOracle, SkippedOracle } from "./model.js";
+import { errorOverTime } from "./over-time.js";
 import { summarize } from "./summary.js";
+
+function isSequence(f: Fixture): f is Extract<Fixture, { module: SequenceModuleName }> {
+  return isSequenceModule(f.module);
+}
 
 export interface CheckOptions {
   sources: readonly CaseSource[];
@@ -77,6 +90,7 @@ function compareOutputs(
     if (!e) throw new FixtureError(expectedFile, `outputs.${name}`, "missing");
     if (!a) throw new FixtureError(f.file, `outputs.${name}`, `the ${oracle} run produced no ${name}`);
     const c = compareAny(a, e, { ...overrides, name });
+    const overTime = name === "output" && isSequence(f) ? errorOverTime(a, e, f.config, c) : undefined;
     return {
       case: f.name,
       file: f.file,
@@ -97,6 +111,7 @@ function compareOutputs(
       headroom: c.headroom,
       message: c.message,
       durationMs,
+      ...(overTime ? { overTime } : {}),
     };
   });
 }

@@ -18,6 +18,13 @@ const dtype = oneOf("float32", "float64");
 const tolerance = shape({ rtol: finite, atol: finite });
 const counts = shape({ comparisons: int, passed: int, failed: int });
 const worst = shape({ headroom: jsonNumber, case: str, oracle, tensor: str });
+const series: Check = (v) => Array.isArray(v) && v.every((d) => Array.isArray(d) && d.every(jsonNumber));
+const overTime: Check = (v) =>
+  v === null ||
+  (shape({ directions: (d) => Array.isArray(d) && d.every(oneOf("forward", "reverse")), maxAbsDiff: series, headroom: series })(v) &&
+    isObject(v) &&
+    (v.maxAbsDiff as unknown[]).length === (v.directions as unknown[]).length &&
+    (v.headroom as unknown[]).length === (v.directions as unknown[]).length);
 const config: Check = (v) => isObject(v) && Object.values(v).every((x) => ["number", "boolean", "string"].includes(typeof x));
 
 /** Each key must be present and pass; no other key may appear. Keys ending in "?" are optional. */
@@ -45,7 +52,7 @@ function problems(v: unknown, fields: Record<string, Check>, where: string): str
 
 export const REPORT_FIELDS: Record<string, Check> = {
   schema: (v) => v === "rnn-parity-check",
-  version: (v) => v === 1,
+  version: (v) => v === 2,
   tool: shape({ name: (v) => v === "rnn-parity", version: str }),
   startedAt: (v) => typeof v === "string" && !Number.isNaN(Date.parse(v)),
   durationMs: int,
@@ -95,6 +102,7 @@ export const COMPARISON_FIELDS: Record<string, Check> = {
   headroom: jsonNumber,
   message: str,
   durationMs: finite,
+  overTime,
 };
 
 export const SKIPPED_FIELDS: Record<string, Check> = {
