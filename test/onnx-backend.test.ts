@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decode } from "@msgpack/msgpack";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { compareAny } from "../src/compare/compare-any.js";
 import { FixtureError } from "../src/errors.js";
 import { ONNX_FLOAT, decodeOnnxModel, encodeOnnxModel, type OnnxModelProto, type OnnxTensorProto } from "../src/fixtures/onnx-proto.js";
@@ -136,12 +136,15 @@ const REFUSALS: Record<string, RegExp> = {
   peepholes: /\(LSTM [^)]*\)\.input\[7\] \(P\): peephole weights "P": torch\.nn\.LSTM has no peephole connections/,
 };
 
-let dir = "";
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), "rnn-parity-backend-")); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+// Created on first use: the runs below start while the suites are collected, before any beforeAll.
+let tempDir: Promise<string> | undefined;
+afterAll(async () => {
+  if (tempDir) await rm(await tempDir, { recursive: true, force: true });
+});
 
 async function written(c: BackendCase): Promise<string> {
-  const path = join(dir, `${c.name}.onnx`);
+  tempDir ??= mkdtemp(join(tmpdir(), "rnn-parity-backend-"));
+  const path = join(await tempDir, `${c.name}.onnx`);
   await writeFile(path, encodeOnnxModel(withWeightInitializers(c)));
   return path;
 }
