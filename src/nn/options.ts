@@ -1,4 +1,5 @@
 import { ModuleError } from "../errors.js";
+import { checkModuleSize } from "./limits.js";
 import { isNonlinearity, type Nonlinearity } from "../kernels/activation.js";
 import { isDType, type DType } from "../tensor/dtype.js";
 
@@ -172,12 +173,14 @@ function resolveCell(owner: CellName, options: GatedCellOptions, keys: readonly 
   requireObject(owner, options);
   rejectUnknownKeys(owner, options, keys);
   validateSeed(options.seed);
-  return {
+  const cell = {
     inputSize: positiveInteger("inputSize", options.inputSize),
     hiddenSize: positiveInteger("hiddenSize", options.hiddenSize),
     bias: boolean("bias", options.bias, true),
     dtype: dtype(options.dtype),
   };
+  checkModuleSize(owner, cell);
+  return cell;
 }
 
 export function resolveCellOptions(options: RNNCellOptions): RNNCellConfig {
@@ -206,7 +209,7 @@ function resolveRecurrent(owner: RecurrentName, options: LSTMOptions, keys: read
   const inputSize = positiveInteger("inputSize", options.inputSize);
   const hiddenSize = positiveInteger("hiddenSize", options.hiddenSize);
   const numLayers = positiveInteger("numLayers", options.numLayers ?? 1);
-  return {
+  const config = {
     inputSize,
     hiddenSize,
     numLayers,
@@ -217,6 +220,8 @@ function resolveRecurrent(owner: RecurrentName, options: LSTMOptions, keys: read
     bidirectional: boolean("bidirectional", options.bidirectional, false),
     dtype: dtype(options.dtype),
   };
+  checkModuleSize(owner, config);
+  return config;
 }
 
 export function resolveRnnOptions(options: RNNOptions): RNNConfig {
