@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { gemmABt } from "../src/kernels/gemm.js";
 import { instantiateKernels, packTransposed } from "../src/kernels/wasm-gemm.js";
-import { WasmRnnEngine } from "../src/kernels/wasm-rnn.js";
+import { WasmRnnEngine, resetSharedKernels } from "../src/kernels/wasm-rnn.js";
 import type { RNNOptions } from "../src/nn/options.js";
 import { RNN } from "../src/nn/rnn.js";
 import type { DType } from "../src/tensor/dtype.js";
@@ -120,6 +120,20 @@ function withoutWasmMemory<T>(f: () => T): T {
   }
 }
 
+/**
+ * Runs `f` on the scalar kernels: the engine says its memory cannot hold the call, the fallback
+ * for a memory that cannot grow. (Engines share one instance, so a failing Instance constructor
+ * alone no longer keeps a new module off it.)
+ */
+function onScalarKernels<T>(f: () => T): T {
+  const reserve = vi.spyOn(WasmRnnEngine.prototype, "reserve").mockReturnValue(false);
+  try {
+    return withoutWasmMemory(f);
+  } finally {
+    reserve.mockRestore();
+  }
+}
+
 function randomTensor(shape: number[], dtype: DType, random: () => number): Tensor {
   const t = Tensor.zeros(shape, dtype);
   fill(t.data, random);
@@ -165,7 +179,7 @@ describe("RNN forward: the WebAssembly engine and the scalar kernels give the sa
                   for (const h0 of [undefined, randomTensor(h0Shape, dtype, random)]) {
                     const [out, hN] = engine.forward(x, h0);
                     expect(spy.mock.calls.length).toBe(calls + numLayers);
-                    const [outS, hNS] = withoutWasmMemory(() => scalar.forward(x, h0));
+                    const [outS, hNS] = onScalarKernels(() => scalar.forward(x, h0));
                     expect(spy.mock.calls.length).toBe(calls + numLayers);
                     calls += numLayers;
                     expect(out.shape).toEqual(outS.shape);
@@ -187,6 +201,8 @@ describe("RNN forward: the WebAssembly engine and the scalar kernels give the sa
 describe("RNN forward without WebAssembly memory", () => {
   afterEach(() => {
     vi.restoreAllMocks();
+    // A failed instantiation is remembered; later tests get a working shared instance again.
+    resetSharedKernels();
   });
 
   const options = { inputSize: 16, hiddenSize: 32, bidirectional: true, seed: 5 } as const;
@@ -195,6 +211,7 @@ describe("RNN forward without WebAssembly memory", () => {
 
   it("falls back to the scalar kernels when an instance cannot be created (ulimit -v, address space)", () => {
     const expected = new RNN(options).forward(x);
+    resetSharedKernels();
     const spy = vi.spyOn(WasmRnnEngine.prototype, "runLayer");
     const [out, hN] = withoutWasmMemory(() => new RNN(options).forward(x));
     expect(spy).not.toHaveBeenCalled();
@@ -204,6 +221,8 @@ describe("RNN forward without WebAssembly memory", () => {
 
   it("falls back to the scalar kernels for a call the memory cannot grow to hold", () => {
     const expected = new RNN(options).forward(x);
+    // A fresh shared memory (one page), which this call must grow.
+    resetSharedKernels();
     const module = new RNN(options);
     const runLayer = vi.spyOn(WasmRnnEngine.prototype, "runLayer");
     const grow = vi.spyOn(wasm.Memory.prototype, "grow").mockImplementation(() => {

@@ -214,7 +214,8 @@ let compiled: object | null | undefined;
  * missing, or where the memory cannot be had (callers then keep the scalar kernels, which give
  * the same bits). The module is compiled once per process. Each memory reserves about 10 GB of
  * address space in V8 (guard pages instead of bounds checks); under `ulimit -v`, or with some
- * 13,000 memories alive at once, the instantiation fails with a RangeError, hence the catch.
+ * 13,000 memories alive at once, the instantiation fails with a RangeError, hence the catch. The
+ * RNN engines therefore share one instance (wasm-rnn.ts); tests make their own.
  */
 export function instantiateKernels(): WasmKernels | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;

@@ -12,8 +12,41 @@ export interface LayerShape {
 const PAGE = 65536;
 /** A memory32 instance addresses at most 2^32 bytes. */
 const MAX_BYTES = 2 ** 32;
-const align16 = (n: number): number => (n + 15) & ~15;
-const roundUp4 = (n: number): number => (n + 3) & ~3;
+/**
+ * Rounding up in double arithmetic, not with `&`: a 32-bit `&` wraps from 2^31 on, so a call of
+ * 2 GiB or more got small or negative addresses ("offset is out of bounds", a wasm trap) instead
+ * of an honest size that `reserve` refuses past MAX_BYTES. Exact for every size below 2^53.
+ */
+export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+export const roundUp4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+/**
+ * One instance, and so one linear memory, for every engine of the process. Each memory reserves
+ * about 10 GB of address space (guard pages), so one per module ran out after ~12,950 live modules,
+ * and every later first forward spent ~1.7 s failing to reserve another. Sharing is safe because
+ * JS runs one forward at a time and an engine repacks its weights whenever another engine used
+ * the memory since (`owner`); the memory grows to the largest call any module made, and is reused.
+ */
+interface SharedKernels {
+  kernels: WasmKernels;
+  owner: WasmRnnEngine | null;
+}
+let shared: SharedKernels | null | undefined;
+function sharedKernels(): SharedKernels | null {
+  if (shared === undefined) {
+    const kernels = instantiateKernels();
+    shared = kernels === null ? null : { kernels, owner: null };
+  }
+  return shared;
+}
+
+/**
+ * Forgets the shared instance: the next engine instantiates (or fails to) afresh, and engines
+ * built before keep theirs. For tests of the fallbacks, which need a fresh, small memory.
+ */
+export function resetSharedKernels(): void {
+  shared = undefined;
+}
 
 interface PackedOffsets {
   wIh: number;
@@ -26,8 +59,9 @@ interface PackedOffsets {
  * Runs whole RNN layers with the WebAssembly GEMM (wasm-gemm.ts) and the same per-step epilogue
  * as the scalar path, so results are bit-identical to rnnLayerDirection.
  *
- * The instance's linear memory holds the weights packed as f64 (refreshed after `markStale`,
- * i.e. after every loadStateDict), then per call: the layer input (rows padded to a multiple of
+ * The process's one linear memory (shared by every engine, see sharedKernels) holds this engine's
+ * weights packed as f64 (refreshed after `markStale`, i.e. after every loadStateDict, and
+ * whenever another engine ran since), then per call: the layer input (rows padded to a multiple of
  * 4 with zeros), the input projection, the step's pre-activation, and the hidden state in its
  * own zero-padded buffer, because the kernel reads 4 rows at a time and the output tensor's rows
  * cannot be padded. Memory only grows; a steady stream of same-sized calls allocates nothing
@@ -44,7 +78,8 @@ export class WasmRnnEngine {
   private view: FloatArray = new Float32Array(0);
   private f64: Float64Array = new Float64Array(0);
 
-  private constructor(kernels: WasmKernels, private readonly dtype: DType, private readonly shapes: readonly LayerShape[]) {
+  private constructor(private readonly home: SharedKernels, private readonly dtype: DType, private readonly shapes: readonly LayerShape[]) {
+    const kernels = home.kernels;
     this.gemm = dtype === "float32" ? kernels.gemm32 : kernels.gemm64;
     this.memory = kernels.memory;
     this.es = dtype === "float32" ? 4 : 8;
@@ -66,8 +101,8 @@ export class WasmRnnEngine {
 
   /** An engine for these layer-directions (in the module's order), or null without WebAssembly SIMD. */
   static create(dtype: DType, shapes: readonly LayerShape[]): WasmRnnEngine | null {
-    const kernels = instantiateKernels();
-    return kernels === null ? null : new WasmRnnEngine(kernels, dtype, shapes);
+    const home = sharedKernels();
+    return home === null ? null : new WasmRnnEngine(home, dtype, shapes);
   }
 
   /** The module's parameters changed: repack before the next run. */
@@ -101,6 +136,7 @@ export class WasmRnnEngine {
       }
     }
     this.stale = false;
+    this.home.owner = this;
   }
 
   /** Byte addresses of one call's scratch for layer-direction `index`: x, ih, pre, h, and its end. */
@@ -166,7 +202,7 @@ export class WasmRnnEngine {
     }
     const { x, ih, pre, h, end } = this.scratch(index, rows, batch);
     this.ensure(end);
-    if (this.stale) this.pack(weights);
+    if (this.stale || this.home.owner !== this) this.pack(weights);
     const v = this.view;
     v.set(input.subarray(0, rows * inputSize), x / es);
     v.fill(0, x / es + rows * inputSize, x / es + rows4 * inputSize);
