@@ -20,7 +20,7 @@ describe("inspect a fixture", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const f = await readFixture(file);
-    expect(run.stdout).toContain(`rnn-parity-fixture v1: ${CASE}`);
+    expect(run.stdout).toContain(`rnn-parity-fixture v2: ${CASE}`);
     expect(run.stdout).toContain(`module RNN, dtype float32, seed ${f.seed}, torch ${f.torchVersion}`);
     expect(run.stdout).toContain("num_layers=2");
     expect(run.stdout).toContain("bidirectional=true");

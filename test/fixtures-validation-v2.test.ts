@@ -65,7 +65,7 @@ describe("versions", () => {
   });
 
   test("int64 tensors and packing need version 2", () => {
-    expect(refusal(CELL_FIXTURE, (r) => { child(r, "inputs").input = int64Map([1, 2, 3]); })).toBe(
+    expect(refusal(CELL_FIXTURE, (r) => { r.version = 1; child(r, "inputs").input = int64Map([1, 2, 3]); })).toBe(
       `${F}: inputs.input.dtype: unknown value "int64" (expected one of "float32", "float64")`,
     );
     expect(refusal(V2.gruPackedSorted, (r) => { r.version = 1; r.module = "RNN"; })).toMatch(/^fixtures\/x\.msgpack: packing: unexpected field/);

@@ -172,13 +172,13 @@ describe("format, version and top-level fields", () => {
     expect(refusal(RNN_FIXTURE, (r) => { r.module = "Transformer"; })).toBe(
       `${F}: module: unknown value "Transformer" (expected one of "RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell")`,
     );
-    expect(refusal(RNN_FIXTURE, (r) => { r.module = "LSTM"; })).toBe(`${F}: module: LSTM needs format version 2, but this file is version 1 (which has only RNN, RNNCell)`);
+    expect(refusal(RNN_FIXTURE, (r) => { r.version = 1; r.module = "LSTM"; })).toBe(`${F}: module: LSTM needs format version 2, but this file is version 1 (which has only RNN, RNNCell)`);
   });
 
   test("unknown dtype", () => {
     expect(refusal(RNN_FIXTURE, (r) => { r.dtype = "float16"; })).toBe(`${F}: dtype: unknown value "float16" (expected one of "float32", "float64")`);
     expect(refusal(RNN_FIXTURE, (r) => { child(r, "outputs", "h_n").dtype = "bfloat16"; })).toBe(
-      `${F}: outputs.h_n.dtype: unknown value "bfloat16" (expected one of "float32", "float64")`,
+      `${F}: outputs.h_n.dtype: unknown value "bfloat16" (expected one of "float32", "float64", "int64")`,
     );
   });
 
