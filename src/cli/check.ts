@@ -1,7 +1,7 @@
 /** `rnn-parity check`: options -> cases -> run -> reports and exit status. */
 import type { Tolerance } from "../compare/assert-close.js";
 import { DEFAULT_FIXTURES_DIR } from "../fixtures/manifest.js";
-import { resolveInputs } from "../report/inputs.js";
+import { inputFiles, resolveInputs } from "../report/inputs.js";
 import { renderJson } from "../report/json.js";
 import { renderJunit } from "../report/junit.js";
 import type { CheckResult, RequestedOracle } from "../report/model.js";
@@ -10,6 +10,7 @@ import { runCheck } from "../report/run-check.js";
 import { compileFilters } from "./filter.js";
 import { colorEnabled, type CliIo } from "./io.js";
 import { startProgress } from "./progress.js";
+import { checkReportCollisions } from "./report-collisions.js";
 import { parseReporters, type ReporterSpec } from "./reporters.js";
 import { UsageError } from "./usage-error.js";
 import { toolVersion } from "./version.js";
@@ -55,13 +56,14 @@ function parseOracles(values: readonly string[] | undefined): { oracles: Request
 }
 
 /**
- * onnxruntime logs warnings on stderr (e.g. "Failed to persist telemetry device ID" when $HOME is
- * not writable), where the command promises nothing but its own one-line errors. Its log level
+ * onnxruntime logs warnings and errors on stderr (e.g. "Failed to persist telemetry device ID" when
+ * $HOME is not writable, or a failed run's "[E:onnxruntime:…]" line), where the command promises
+ * nothing but its own one-line errors; a failure still reaches us as an exception. Its log level
  * applies when the first session creates its environment, so this runs before any model is loaded.
  */
 async function quietOnnxRuntime(): Promise<void> {
   const { env } = await import("onnxruntime-node");
-  env.logLevel = "error";
+  env.logLevel = "fatal";
 }
 
 function render(spec: ReporterSpec, result: CheckResult, color: boolean, verbose: boolean): string {
@@ -83,6 +85,11 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckCliOp
   await checkReportTargets(files);
 
   const all = await resolveInputs(paths.length ? paths : [DEFAULT_FIXTURES_DIR]);
+  // Every input, not only the filtered ones: a report must never replace a fixture of the folder.
+  await checkReportCollisions(
+    reporters.flatMap((r) => (r.file === undefined ? [] : [{ name: r.name, file: r.file }])),
+    inputFiles(all),
+  );
   const sources = all.filter((s) => matches(s.name));
   if (sources.length === 0) {
     throw new UsageError(

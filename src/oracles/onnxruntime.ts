@@ -8,7 +8,9 @@
 import { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
 import { FixtureError, RnnParityError } from "../errors.js";
 import { MAX_ONNX_BYTES } from "../fixtures/limits.js";
+import { decodeOnnxModel, type OnnxModelProto } from "../fixtures/onnx-proto.js";
 import { readBounded } from "../fixtures/read-bounded.js";
+import { checkStaticAllocation } from "./onnx-allocation.js";
 import { onnxOutputNames, type Fixture } from "../fixtures/types.js";
 import { Int64Tensor } from "../tensor/int64-tensor.js";
 import { Tensor, formatShape, tensorProblem } from "../tensor/tensor.js";
@@ -18,6 +20,9 @@ export const SESSION_OPTIONS: InferenceSession.SessionOptions = {
   intraOpNumThreads: 1,
   interOpNumThreads: 1,
   graphOptimizationLevel: "all",
+  // Fatal only: onnxruntime logs a failing run's error itself ("[E:onnxruntime:, sequential_executor.cc…]")
+  // straight to stderr, ahead of the one line we report; the error still reaches us as an exception.
+  logSeverityLevel: 4,
 };
 
 export interface OnnxRunOptions {
@@ -54,6 +59,20 @@ function fromOrt(value: OrtTensor, file: string, name: string): Tensor {
 function ownBuffer<T extends Float32Array | Float64Array>(data: T): T {
   if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return data;
   return data.slice() as T;
+}
+
+/**
+ * The static bound on what the graph makes onnxruntime allocate (onnx-allocation.ts). Bytes that
+ * do not decode, or hold no graph, are left to onnxruntime, whose load error is the better message.
+ */
+function checkModelAllocation(bytes: Uint8Array, file: string): void {
+  let model: OnnxModelProto;
+  try {
+    model = decodeOnnxModel(bytes, file);
+  } catch {
+    return;
+  }
+  if (model.graph) checkStaticAllocation(model, file);
 }
 
 /** The bytes in a buffer of their own: onnxruntime-node reads a view's whole ArrayBuffer too. */
@@ -93,6 +112,7 @@ export async function runOnnxModel(
   // A path is read here (regular files only, opened without blocking, at most MAX_ONNX_BYTES),
   // never by onnxruntime, which would block on a FIFO and load a model of any size.
   const bytes = typeof model === "string" ? await readBounded(model, MAX_ONNX_BYTES) : model;
+  checkModelAllocation(bytes, file);
   let session: InferenceSession;
   try {
     session = await InferenceSession.create(ownBytes(bytes), SESSION_OPTIONS);

@@ -28,6 +28,19 @@ export interface CaseSource {
   within?: string;
   /** The same for `onnx`: the named folder, or the real folder of a named fixture it sits beside. */
   onnxWithin?: string;
+  /** The manifest.json the case was listed in. */
+  manifest?: string;
+}
+
+/** Every file a run of `sources` reads, for refusing a report that would overwrite one. */
+export function inputFiles(sources: readonly CaseSource[]): string[] {
+  const files = new Set<string>();
+  for (const s of sources) {
+    files.add(s.file);
+    if (s.onnx !== undefined) files.add(s.onnx);
+    if (s.manifest !== undefined) files.add(s.manifest);
+  }
+  return [...files];
 }
 
 /** The same "(file)" field and "cannot read" wording as the fixture and manifest readers. */
@@ -129,6 +142,7 @@ async function folderSources(dir: string): Promise<CaseSource[]> {
   if (await exists(join(dir, "manifest.json"))) {
     const manifest = await readManifest(dir);
     const listed = listedFiles(manifest, dir, { root });
+    const manifestFile = join(dir, "manifest.json");
     // One pass, not a filter per case: a 70k-entry manifest was quadratic (14 s to reject).
     const byCase = new Map<string, ListedFile[]>();
     for (const l of listed) {
@@ -138,7 +152,7 @@ async function folderSources(dir: string): Promise<CaseSource[]> {
     }
     return manifest.cases.map((c) => {
       const file = join(dir, c.file);
-      const source: CaseSource = { name: c.name, file, listed: byCase.get(c.name) ?? [], manifestCase: c, within: root };
+      const source: CaseSource = { name: c.name, file, listed: byCase.get(c.name) ?? [], manifestCase: c, within: root, manifest: manifestFile };
       if (c.onnx) {
         source.onnx = join(dir, c.onnx.file);
         source.onnxWithin = root;
