@@ -3,6 +3,7 @@
 // 20,000 live RNNs must not each reserve a memory (after ~12,950 every first forward spent ~1.7 s
 // failing to). The engine-vs-scalar bit identity is test/kernels-wasm.test.ts.
 import { describe, expect, it, vi } from "vitest";
+import { WasmLayerEngine } from "../src/kernels/wasm-layer.js";
 import { WasmRnnEngine, align16, roundUp4 } from "../src/kernels/wasm-rnn.js";
 import { mulberry32 } from "../src/nn/parameters.js";
 import { RNN } from "../src/nn/rnn.js";
@@ -20,11 +21,15 @@ describe("addresses of 2 GiB and more", () => {
   });
 
   it("reserve refuses a call past the 4 GiB a 32-bit address reaches (it wrapped to a small size and said yes)", () => {
-    const engine = WasmRnnEngine.create("float32", [{ inputSize: 1 << 16, hiddenSize: 4 }]);
+    // float32 (every module's f32x4 engine): 2^14 rows of 2^16 inputs, the input copy alone is 4 GiB.
+    const engine = WasmLayerEngine.create([{ inputSize: 1 << 16, hiddenSize: 4, stateSize: 4, gates: 1, projSize: 0 }]);
     expect(engine).not.toBeNull();
-    // 2^14 rows of 2^16 float32 inputs: the input copy alone is 4 GiB, past any 32-bit address.
     expect(engine!.reserve(1 << 14, 1)).toBe(false);
     expect(engine!.reserve(1 << 15, 4)).toBe(false);
+    // float64 (RNN's f64x2 engine): 2^13 rows of 2^16 doubles.
+    const engine64 = WasmRnnEngine.create("float64", [{ inputSize: 1 << 16, hiddenSize: 4 }]);
+    expect(engine64).not.toBeNull();
+    expect(engine64!.reserve(1 << 13, 1)).toBe(false);
   });
 
   // Opt-in (2 GiB of input and as much WebAssembly memory): RNN_PARITY_HEAVY=1.
@@ -34,12 +39,12 @@ describe("addresses of 2 GiB and more", () => {
     const x = Tensor.zeros([rows, 1, options.inputSize]);
     const random = mulberry32(4);
     for (let i = 0; i < x.data.length; i += 4093) x.data[i] = random() - 0.5;
-    const runLayer = vi.spyOn(WasmRnnEngine.prototype, "runLayer");
+    const runLayer = vi.spyOn(WasmLayerEngine.prototype, "runDirection");
     const [out] = new RNN(options).forward(x);
     // On the engine when the memory could grow to ~2 GiB, else on the fallback: both are right.
     console.log(`2 GiB call: ${runLayer.mock.calls.length === 1 ? "WebAssembly engine" : "scalar fallback"}`);
     runLayer.mockRestore();
-    const reserve = vi.spyOn(WasmRnnEngine.prototype, "reserve").mockReturnValue(false);
+    const reserve = vi.spyOn(WasmLayerEngine.prototype, "reserve").mockReturnValue(false);
     const [scalar] = new RNN(options).forward(x);
     reserve.mockRestore();
     expect(out.data).toEqual(scalar.data);
@@ -53,7 +58,7 @@ describe("thousands of live modules", () => {
     const x = Tensor.zeros([8, 1, 16]);
     const random = mulberry32(8);
     for (let i = 0; i < x.data.length; i++) x.data[i] = random() - 0.5;
-    const runLayer = vi.spyOn(WasmRnnEngine.prototype, "runLayer");
+    const runLayer = vi.spyOn(WasmLayerEngine.prototype, "runDirection");
     const live: RNN[] = [];
     const start = performance.now();
     let slowest = 0;
@@ -75,7 +80,7 @@ describe("thousands of live modules", () => {
     // Alternating modules repack their weights into the shared memory: still the right bits.
     const a = new RNN({ ...options, seed: 1 });
     const b = new RNN({ ...options, seed: 2 });
-    const reserve = vi.spyOn(WasmRnnEngine.prototype, "reserve").mockReturnValue(false);
+    const reserve = vi.spyOn(WasmLayerEngine.prototype, "reserve").mockReturnValue(false);
     const [sa] = a.forward(x);
     const [sb] = b.forward(x);
     reserve.mockRestore();

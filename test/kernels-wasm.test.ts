@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { gemmABt } from "../src/kernels/gemm.js";
 import { instantiateKernels, packTransposed } from "../src/kernels/wasm-gemm.js";
+import { resetSharedSgemm, WasmLayerEngine } from "../src/kernels/wasm-layer.js";
 import { WasmRnnEngine, resetSharedKernels } from "../src/kernels/wasm-rnn.js";
 import type { RNNOptions } from "../src/nn/options.js";
 import { RNN } from "../src/nn/rnn.js";
@@ -10,14 +11,16 @@ import { mulberry32 } from "../src/nn/parameters.js";
 
 // Internal consistency only: parity with PyTorch is proven by test/parity.test.ts, which runs
 // fixtures through both kernels (the small ones on the scalar path, the larger on WebAssembly).
-// Here the two kernels must agree bit for bit, so that claim transfers between them.
+// Here the two kernels must agree bit for bit, so that claim transfers between them. This file
+// covers the float64 f64x2 path (RNN's engine) and the fallbacks; the float32 f32x4 engine of
+// all three modules is test/kernels-engine.test.ts.
 
 function fill<T extends Float32Array | Float64Array>(a: T, random: () => number, scale = 1): T {
   for (let i = 0; i < a.length; i++) a[i] = (2 * random() - 1) * scale;
   return a;
 }
 
-describe("WebAssembly GEMM", () => {
+describe("WebAssembly f64x2 GEMM", () => {
   const kernels = instantiateKernels();
 
   it("is available on Node 20 (SIMD)", () => {
@@ -25,16 +28,16 @@ describe("WebAssembly GEMM", () => {
   });
 
   for (const [m, n, k, dtype, bias] of [
-    [4, 4, 1, "float32", true],
-    [9, 7, 13, "float32", true],
+    [4, 4, 1, "float64", true],
+    [9, 7, 13, "float64", true],
     [12, 5, 3, "float64", true],
-    [8, 6, 10, "float32", false],
+    [8, 6, 10, "float64", false],
     [13, 10, 17, "float64", false],
   ] as const) {
     it(`matches the scalar kernel bit for bit: ${m}x${n}x${k} ${dtype}${bias ? "" : " no bias"}`, () => {
       if (kernels === null) return;
       const random = mulberry32(m * 1000 + n * 10 + k);
-      const T = dtype === "float32" ? Float32Array : Float64Array;
+      const T = Float64Array;
       const es = T.BYTES_PER_ELEMENT;
       const a = fill(new T(m * k), random);
       const w = fill(new T(n * k), random, 0.5);
@@ -57,8 +60,7 @@ describe("WebAssembly GEMM", () => {
       for (let j = 0; j < np; j++) f64[biasOff / 8 + j] = b !== null && j < n ? b[j]! : 0;
       view.fill(0, aOff / es, cOff / es);
       view.set(a, aOff / es);
-      const gemm = dtype === "float32" ? kernels.gemm32 : kernels.gemm64;
-      gemm(aOff, k * es, aOff + m4 * k * es, k, bOff, np / 4, b !== null ? biasOff : 0, cOff, np * es);
+      kernels.gemm64(aOff, k * es, aOff + m4 * k * es, k, bOff, np / 4, b !== null ? biasOff : 0, cOff, np * es);
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           expect(Object.is(view[cOff / es + i * np + j], expected[i * n + j])).toBe(true);
@@ -140,7 +142,7 @@ function randomTensor(shape: number[], dtype: DType, random: () => number): Tens
   return t;
 }
 
-describe("RNN forward: the WebAssembly engine and the scalar kernels give the same bits", () => {
+describe("float64 RNN forward: the f64x2 engine and the scalar kernels give the same bits", () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
@@ -150,11 +152,11 @@ describe("RNN forward: the WebAssembly engine and the scalar kernels give the sa
   // threshold of 4096 multiply-adds. Only one bundled fixture is that large, so this matrix is
   // what carries torch parity over to the engine for the other options.
   const layouts = ["seqfirst", "batchfirst", "unbatched"] as const;
-  for (const dtype of ["float32", "float64"] as const) {
+  for (const dtype of ["float64"] as const) {
     for (const layout of layouts) {
       it(`${dtype}, ${layout}: every nonlinearity, bias, direction, depth, input size, with and without h0`, () => {
         const spy = vi.spyOn(WasmRnnEngine.prototype, "runLayer");
-        const random = mulberry32(layouts.indexOf(layout) * 2 + (dtype === "float32" ? 0 : 1));
+        const random = mulberry32(layouts.indexOf(layout) * 2 + 1);
         let calls = 0;
         for (const nonlinearity of ["tanh", "relu"] as const) {
           for (const bias of [true, false]) {
@@ -203,16 +205,17 @@ describe("RNN forward without WebAssembly memory", () => {
     vi.restoreAllMocks();
     // A failed instantiation is remembered; later tests get a working shared instance again.
     resetSharedKernels();
+    resetSharedSgemm();
   });
 
   const options = { inputSize: 16, hiddenSize: 32, bidirectional: true, seed: 5 } as const;
-  // 256 rows: the scratch outgrows the instance's first 64 KiB page, so the call must grow it.
-  const x = randomTensor([64, 4, 16], "float32", mulberry32(3));
+  // 512 rows: the scratch outgrows the instance's first 64 KiB page, so the call must grow it.
+  const x = randomTensor([128, 4, 16], "float32", mulberry32(3));
 
   it("falls back to the scalar kernels when an instance cannot be created (ulimit -v, address space)", () => {
     const expected = new RNN(options).forward(x);
-    resetSharedKernels();
-    const spy = vi.spyOn(WasmRnnEngine.prototype, "runLayer");
+    resetSharedSgemm();
+    const spy = vi.spyOn(WasmLayerEngine.prototype, "runDirection");
     const [out, hN] = withoutWasmMemory(() => new RNN(options).forward(x));
     expect(spy).not.toHaveBeenCalled();
     expect(out.data).toEqual(expected[0].data);
@@ -222,9 +225,9 @@ describe("RNN forward without WebAssembly memory", () => {
   it("falls back to the scalar kernels for a call the memory cannot grow to hold", () => {
     const expected = new RNN(options).forward(x);
     // A fresh shared memory (one page), which this call must grow.
-    resetSharedKernels();
+    resetSharedSgemm();
     const module = new RNN(options);
-    const runLayer = vi.spyOn(WasmRnnEngine.prototype, "runLayer");
+    const runLayer = vi.spyOn(WasmLayerEngine.prototype, "runDirection");
     const grow = vi.spyOn(wasm.Memory.prototype, "grow").mockImplementation(() => {
       throw new RangeError("WebAssembly.Memory.grow(): Maximum memory size exceeded");
     });
@@ -236,7 +239,7 @@ describe("RNN forward without WebAssembly memory", () => {
     grow.mockRestore();
     // The same module uses the engine again once the memory can grow.
     const [out2] = module.forward(x);
-    expect(runLayer).toHaveBeenCalledTimes(1);
+    expect(runLayer).toHaveBeenCalledTimes(2); // one layer, two directions
     expect(out2.data).toEqual(expected[0].data);
   });
 });

@@ -1,9 +1,13 @@
 import type { FloatArray } from "../tensor/dtype.js";
+import { gemmABtF32 } from "./gemm-f32.js";
 
 /**
  * C = A · Bᵀ + bias, with A (m × k), B (n × k), C (m × n), bias (n) or null. Matrices are strided
  * row-major: element (i, p) of A is `a[aOff + i * lda + p]`, so callers can address one
  * direction's columns of a sequence buffer, or a batch-first tensor, without copying.
+ *
+ * A Float32Array C goes to gemmABtF32 (gemm-f32.ts), which accumulates in float32 as the
+ * WebAssembly f32x4 kernel does; everything below is the float64 kernel.
  *
  * Numerics: every dot product accumulates in float64 (JS numbers), from p = 0 to k − 1 in order,
  * then adds the bias (addmm's `bias + A @ Bᵀ`), and is rounded once by the store into C's typed
@@ -30,6 +34,10 @@ export function gemmABt(
   cOff: number,
   ldc: number,
 ): void {
+  if (c instanceof Float32Array) {
+    gemmABtF32(m, n, k, a, aOff, lda, b, bOff, ldb, bias, c, cOff, ldc);
+    return;
+  }
   const m4 = m - (m & 3);
   const n4 = n - (n & 3);
   let i = 0;

@@ -17,25 +17,22 @@ export function lstmFamily(hiddenSize: number, projSize: number): GateFamily {
   const H = hiddenSize;
   const P = projSize;
   const S = P > 0 ? P : H;
-  return {
+  const family: GateFamily = {
     gates: 4,
     // the gate pre-activations, then (with a projection) the unprojected h'
     scratchPerRow: P > 0 ? 5 * H : 4 * H,
-    step(n: number, w: LayerWeights, ih: FloatArray, ihOff: number, ihLd: number, h: FloatArray, c: FloatArray | null, g: FloatArray): void {
+    projSize: P,
+    epilogue(n, ih, ihOff, ihLd, g, gOff, gLd, _h, c, out, outOff, outLd): void {
       if (c === null) throw new Error("internal: LSTM step without a cell state");
-      gemmABt(n, 4 * H, S, h, 0, S, w.wHh, 0, S, w.bHh, g, 0, 4 * H);
       const f32 = g instanceof Float32Array;
       const fr = f32 ? Math.fround : identity;
       const th = f32 ? tanhF32 : Math.tanh;
-      // Without a projection h' goes straight into h (the product above already read it).
-      const out = P > 0 ? g : h;
-      const outBase = P > 0 ? n * 4 * H : 0;
       for (let b = 0; b < n; b++) {
-        const row = b * 4 * H;
+        const row = gOff + b * gLd;
         const ihRow = ihOff + b * ihLd;
         for (let j = 0; j < 4 * H; j++) g[row + j] = g[row + j]! + ih[ihRow + j]!;
         const cRow = b * H;
-        const oRow = outBase + b * H;
+        const oRow = outOff + b * outLd;
         for (let j = 0; j < H; j++) {
           const ig = fr(sigmoid(g[row + j]!));
           const fg = fr(sigmoid(g[row + H + j]!));
@@ -46,7 +43,17 @@ export function lstmFamily(hiddenSize: number, projSize: number): GateFamily {
           out[oRow + j] = og * fr(th(cy));
         }
       }
-      if (P > 0) gemmABt(n, P, H, g, outBase, H, w.wHr!, 0, H, null, h, 0, P);
+    },
+    step(n: number, w: LayerWeights, ih: FloatArray, ihOff: number, ihLd: number, h: FloatArray, c: FloatArray | null, g: FloatArray): void {
+      gemmABt(n, 4 * H, S, h, 0, S, w.wHh, 0, S, w.bHh, g, 0, 4 * H);
+      // Without a projection h' goes straight into h (the product above already read it).
+      if (P === 0) {
+        family.epilogue(n, ih, ihOff, ihLd, g, 0, 4 * H, h, c, h, 0, H);
+        return;
+      }
+      family.epilogue(n, ih, ihOff, ihLd, g, 0, 4 * H, h, c, g, n * 4 * H, H);
+      gemmABt(n, P, H, g, n * 4 * H, H, w.wHr!, 0, H, null, h, 0, P);
     },
   };
+  return family;
 }

@@ -20,6 +20,29 @@ export interface LayerWeights extends RnnWeights {
 export interface GateFamily {
   readonly gates: number;
   readonly scratchPerRow: number;
+  /** LSTM's projection size P (h' is then round(h'_raw · W_hrᵀ)), 0 for every other family. */
+  readonly projSize: number;
+  /**
+   * The gate arithmetic after the recurrent product, which `step` runs and the WebAssembly
+   * engine (wasm-layer.ts) calls on its own memory: rows b < n of `g` (at gOff + b·gLd) hold
+   * round(h · W_hhᵀ + b_hh) and may be overwritten; `ih` as for step; h (n × S, packed) is read,
+   * c (n × H) updated, and h' written to `out` (row b at outOff + b·outLd), which is h itself
+   * or, with a projection, where the unprojected h' goes before the caller projects it.
+   */
+  epilogue(
+    n: number,
+    ih: FloatArray,
+    ihOff: number,
+    ihLd: number,
+    g: FloatArray,
+    gOff: number,
+    gLd: number,
+    h: FloatArray,
+    c: FloatArray | null,
+    out: FloatArray,
+    outOff: number,
+    outLd: number,
+  ): void;
   step(
     n: number,
     weights: LayerWeights,

@@ -63,11 +63,29 @@ export function rnnStep(
 ): void {
   const H = hiddenSize;
   gemmABt(batch, H, H, hPrev, hOffset, hLd, wHh, 0, H, bHh, pre, 0, H);
+  rnnEpilogue(batch, H, ih, ihOffset, ihLd, pre, 0, H, out, outOffset, outLd, isTanh);
+}
+
+/** rnnStep after its product: pre = round(pre + ih), out = act(pre), rows b < batch. */
+export function rnnEpilogue(
+  batch: number,
+  H: number,
+  ih: FloatArray,
+  ihOffset: number,
+  ihLd: number,
+  pre: FloatArray,
+  preOffset: number,
+  preLd: number,
+  out: FloatArray,
+  outOffset: number,
+  outLd: number,
+  isTanh: boolean,
+): void {
   const f32 = out instanceof Float32Array;
   for (let b = 0; b < batch; b++) {
     const ihRow = ihOffset + b * ihLd;
     const outRow = outOffset + b * outLd;
-    const preRow = b * H;
+    const preRow = preOffset + b * preLd;
     if (isTanh && f32) {
       for (let j = 0; j < H; j++) {
         pre[preRow + j] = pre[preRow + j]! + ih[ihRow + j]!;
@@ -98,6 +116,10 @@ export function rnnFamily(hiddenSize: number, nonlinearity: Nonlinearity): GateF
   return {
     gates: 1,
     scratchPerRow: H,
+    projSize: 0,
+    epilogue(n, ih, ihOff, ihLd, g, gOff, gLd, _h, _c, out, outOff, outLd): void {
+      rnnEpilogue(n, H, ih, ihOff, ihLd, g, gOff, gLd, out, outOff, outLd, isTanh);
+    },
     step(n: number, w: LayerWeights, ih: FloatArray, ihOff: number, ihLd: number, h: FloatArray, _c: FloatArray | null, pre: FloatArray): void {
       rnnStep(n, H, h, 0, H, w.wHh, w.bHh, ih, ihOff, ihLd, pre, h, 0, H, isTanh);
     },

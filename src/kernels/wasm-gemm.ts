@@ -4,21 +4,28 @@
  * V8 does not vectorise, bounds-checks every typed-array load and spills a 4 × 4 block's
  * accumulators. See docs/benchmark.md, "Kernel notes".
  *
- * Numerics are those of the scalar kernel in gemm.ts, bit for bit: each output is its own f64
- * lane (f64x2, never f32x4), accumulating x_p · w_p from p = 0 to k − 1 with a separate multiply
- * and add (no fused multiply-add), then the bias, then one rounding by the store (f32.demote_f64
- * rounds to nearest even, as Math.fround does).
+ * It serves float64 modules (RNN's engine, wasm-rnn.ts); float32 runs on the f32x4 kernel of
+ * wasm-sgemm.ts, which accumulates in float32.
+ *
+ * Numerics are those of the scalar float64 kernel in gemm.ts, bit for bit: each output is its
+ * own f64 lane (f64x2), accumulating x_p · w_p from p = 0 to k − 1 with a separate multiply and
+ * add (no fused multiply-add), then the bias.
  *
  * Layout contract (all addresses and strides in bytes):
- * - A: rows of the module's dtype (f32 for `gemm32`, f64 for `gemm64`), `lda` apart, from `a` up
+ * - A: f64 rows, `lda` apart, from `a` up
  *   to (not including) `aEnd`; the row count must be a multiple of 4 (callers pad with zero rows).
  * - B: packed by {@link packTransposed}: f64, blocks of 4 output columns, each block k rows of 4.
  * - bias: packed f64, `nBlocks · 4` values, or address 0 for none.
- * - C: rows of the module's dtype, `ldc` apart, `nBlocks · 4` columns written per row.
+ * - C: f64 rows, `ldc` apart, `nBlocks · 4` columns written per row.
  * k must be at least 1.
  */
 
-/** Signature of both exported kernels: (a, lda, aEnd, k, b, nBlocks, bias, c, ldc). */
+import {
+  emitter, END, F64X2_ADD, F64X2_MUL, get, I32, I32_ADD, I32_GE_U, I32_LT_U, I32_MUL, i32Const, name, section, set, uleb,
+  V128, V128_LOAD, V128_LOAD64_SPLAT, V128_STORE, V128_ZERO, vec,
+} from "./wasm-bytes.js";
+
+/** Signature of the exported kernel: (a, lda, aEnd, k, b, nBlocks, bias, c, ldc). */
 export type WasmGemm = (
   a: number,
   lda: number,
@@ -47,71 +54,8 @@ interface WasmApi {
 
 export interface WasmKernels {
   memory: WasmMemory;
-  gemm32: WasmGemm;
   gemm64: WasmGemm;
 }
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(s: string): number[] {
-  return vec([...s].map((ch) => [ch.charCodeAt(0)]));
-}
-
-// Opcodes used (WebAssembly core 2.0 and the fixed-width SIMD proposal).
-const I32 = 0x7f;
-const V128 = 0x7b;
-const END = 0x0b;
-const get = (i: number): number[] => [0x20, ...uleb(i)];
-const set = (i: number): number[] => [0x21, ...uleb(i)];
-const i32Const = (n: number): number[] => [0x41, ...sleb(n)];
-const I32_ADD = 0x6a;
-const I32_MUL = 0x6c;
-const I32_LT_U = 0x49;
-const I32_GE_U = 0x4f;
-const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
-const memarg = (align: number, offset: number): number[] => [...uleb(align), ...uleb(offset)];
-const V128_LOAD = (offset: number): number[] => simd(0x00, ...memarg(4, offset));
-const V128_STORE = (offset: number): number[] => simd(0x0b, ...memarg(4, offset));
-const V128_LOAD64_SPLAT = simd(0x0a, ...memarg(3, 0));
-const V128_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
-const F64X2_SPLAT = simd(0x14);
-const F64X2_EXTRACT = (lane: number): number[] => simd(0x21, lane);
-const F64X2_ADD = simd(0xf0);
-const F64X2_MUL = simd(0xf2);
-const F32_LOAD = [0x2a, ...memarg(2, 0)];
-const F32_STORE = (offset: number): number[] => [0x38, ...memarg(2, offset)];
-const F64_PROMOTE_F32 = [0xbb];
-const F32_DEMOTE_F64 = [0xb6];
 
 // Parameters, then locals, by index.
 const A = 0, LDA = 1, A_END = 2, K = 3, B = 4, N_BLOCKS = 5, BIAS = 6, C = 7, LDC = 8;
@@ -119,18 +63,13 @@ const A0 = 9, A1 = 10, A2 = 11, A3 = 12, BP = 13, JB = 14, P_END = 15, CP = 16, 
 const ACC = 18; // 8 accumulators: row r, columns 0-1 in ACC + 2r, columns 2-3 in ACC + 2r + 1
 const X = 26, W01 = 27, W23 = 28;
 
-/** The body of one kernel; `es` is the element size of A and C (4 or 8). */
-function kernelBody(es: 4 | 8): number[] {
+/** The body of the kernel; `es` is the element size of A and C. */
+function kernelBody(): number[] {
+  const es = 8;
   const code: number[] = [];
-  const emit = (...parts: (number | number[])[]): void => {
-    for (const p of parts) {
-      if (typeof p === "number") code.push(p);
-      else code.push(...p);
-    }
-  };
+  const emit = emitter(code);
   const fma = (acc: number, w: number): number[] => [...get(acc), ...get(X), ...get(w), ...F64X2_MUL, ...F64X2_ADD, ...set(acc)];
-  const splatRow = (ptr: number): number[] =>
-    es === 4 ? [...get(ptr), ...F32_LOAD, ...F64_PROMOTE_F32, ...F64X2_SPLAT] : [...get(ptr), ...V128_LOAD64_SPLAT];
+  const splatRow = (ptr: number): number[] => [...get(ptr), ...V128_LOAD64_SPLAT];
 
   emit(0x02, 0x40); // block $done
   emit(0x03, 0x40); // loop $rows
@@ -164,13 +103,7 @@ function kernelBody(es: 4 | 8): number[] {
   // BP has run through this block's k rows and now points at the next block.
   emit(get(CP), set(T));
   for (let r = 0; r < 4; r++) {
-    if (es === 8) {
-      emit(get(T), get(ACC + 2 * r), V128_STORE(0), get(T), get(ACC + 2 * r + 1), V128_STORE(16));
-    } else {
-      for (let q = 0; q < 4; q++) {
-        emit(get(T), get(ACC + 2 * r + (q >> 1)), F64X2_EXTRACT(q & 1), F32_DEMOTE_F64, F32_STORE(4 * q));
-      }
-    }
+    emit(get(T), get(ACC + 2 * r), V128_STORE(0), get(T), get(ACC + 2 * r + 1), V128_STORE(16));
     if (r < 3) emit(get(T), get(LDC), I32_ADD, set(T));
   }
   emit(get(CP), i32Const(4 * es), I32_ADD, set(CP));
@@ -195,14 +128,13 @@ function moduleBytes(): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec(params.map((p) => [p])), ...vec([])]])),
-    ...section(3, vec([[0], [0]])),
+    ...section(3, vec([[0]])),
     ...section(5, vec([[0x00, ...uleb(1)]])),
     ...section(7, vec([
       [...name("memory"), 0x02, 0],
-      [...name("gemm32"), 0x00, 0],
-      [...name("gemm64"), 0x00, 1],
+      [...name("gemm64"), 0x00, 0],
     ])),
-    ...section(10, vec([kernelBody(4), kernelBody(8)])),
+    ...section(10, vec([kernelBody()])),
   ];
   return new Uint8Array(bytes);
 }
@@ -235,7 +167,7 @@ export function instantiateKernels(): WasmKernels | null {
   } catch {
     return null;
   }
-  return { memory: ex["memory"] as WasmMemory, gemm32: ex["gemm32"] as WasmGemm, gemm64: ex["gemm64"] as WasmGemm };
+  return { memory: ex["memory"] as WasmMemory, gemm64: ex["gemm64"] as WasmGemm };
 }
 
 /**

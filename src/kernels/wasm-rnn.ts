@@ -1,6 +1,5 @@
 import type { DType, FloatArray } from "../tensor/dtype.js";
 import type { RnnWeights, SequenceLayout } from "./rnn-layer.js";
-import { tanhF32 } from "./tanh-f32.js";
 import { instantiateKernels, packTransposed, type WasmGemm, type WasmKernels } from "./wasm-gemm.js";
 
 /** One layer-direction's geometry: its input width and hidden size. */
@@ -56,8 +55,9 @@ interface PackedOffsets {
 }
 
 /**
- * Runs whole RNN layers with the WebAssembly GEMM (wasm-gemm.ts) and the same per-step epilogue
- * as the scalar path, so results are bit-identical to rnnLayerDirection.
+ * Runs whole float64 RNN layers with the f64x2 WebAssembly GEMM (wasm-gemm.ts) and the same
+ * per-step epilogue as the scalar path, so results are bit-identical to rnnLayerDirection.
+ * float32 modules of every family run on wasm-layer.ts's f32x4 engine instead.
  *
  * The process's one linear memory (shared by every engine, see sharedKernels) holds this engine's
  * weights packed as f64 (refreshed after `markStale`, i.e. after every loadStateDict, and
@@ -78,11 +78,12 @@ export class WasmRnnEngine {
   private view: FloatArray = new Float32Array(0);
   private f64: Float64Array = new Float64Array(0);
 
-  private constructor(private readonly home: SharedKernels, private readonly dtype: DType, private readonly shapes: readonly LayerShape[]) {
+  private constructor(private readonly home: SharedKernels, dtype: DType, private readonly shapes: readonly LayerShape[]) {
+    if (dtype !== "float64") throw new Error("internal: WasmRnnEngine is float64 only (float32 runs on WasmLayerEngine)");
     const kernels = home.kernels;
-    this.gemm = dtype === "float32" ? kernels.gemm32 : kernels.gemm64;
+    this.gemm = kernels.gemm64;
     this.memory = kernels.memory;
-    this.es = dtype === "float32" ? 4 : 8;
+    this.es = 8;
     let at = 16; // address 0 means "no bias" to the kernel
     this.packed = shapes.map(({ inputSize, hiddenSize }) => {
       const hp = roundUp4(hiddenSize);
@@ -115,7 +116,7 @@ export class WasmRnnEngine {
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
     if (this.buffer !== this.memory.buffer) {
       this.buffer = this.memory.buffer;
-      this.view = this.dtype === "float32" ? new Float32Array(this.buffer) : new Float64Array(this.buffer);
+      this.view = new Float64Array(this.buffer);
       this.f64 = new Float64Array(this.buffer);
     }
   }
@@ -226,14 +227,7 @@ export class WasmRnnEngine {
           const outRow = row * outputLd + col;
           const hRow = hBase + b * H;
           // As rnnStep: the stores into `v` round to the dtype exactly where torch does.
-          if (isTanh && es === 4) {
-            for (let j = 0; j < H; j++) {
-              v[preRow + j] = v[preRow + j]! + v[ihRow + j]!;
-              const y = tanhF32(v[preRow + j]!);
-              output[outRow + j] = y;
-              v[hRow + j] = y;
-            }
-          } else if (isTanh) {
+          if (isTanh) {
             for (let j = 0; j < H; j++) {
               v[preRow + j] = v[preRow + j]! + v[ihRow + j]!;
               const y = Math.tanh(v[preRow + j]!);

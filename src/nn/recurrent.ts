@@ -8,6 +8,7 @@ import {
   type StepSchedule,
 } from "../kernels/recurrent-layer.js";
 import { batchFirstLayout, timeMajorLayout, type SequenceLayout } from "../kernels/rnn-layer.js";
+import { WasmLayerEngine } from "../kernels/wasm-layer.js";
 import { Slot, Workspace } from "../kernels/workspace.js";
 import { allocate, type DType, type FloatArray } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -34,6 +35,13 @@ export interface LayerCall {
 const GATES: Record<RecurrentName, number> = { RNN: 1, LSTM: 4, GRU: 3 };
 
 /**
+ * Multiply-adds per layer-direction call below which float32 forward stays on the scalar
+ * kernels: there the engine's copies and call overhead cost more than its faster products
+ * (the crossover measured for RNN's first WebAssembly kernel, kept for all three families).
+ */
+export const WASM_MIN_MACS = 4096;
+
+/**
  * What RNN, LSTM and GRU share: they differ only in the gate family (the step function and its
  * gate multiple), LSTM's cell state and projection, and torch's wording of a few messages. This
  * class holds the options, torch's parameters and state_dict, the layout handling (padded in
@@ -52,8 +60,12 @@ export abstract class RecurrentModule {
   protected readonly params: Map<string, Tensor>;
   /** weights[layer][direction] */
   protected readonly weights: LayerWeights[][];
+  /** The same, layer-major and direction-minor, as the WebAssembly engines index them. */
+  protected readonly flatWeights: LayerWeights[];
   protected readonly workspace: Workspace;
   private readonly family: GateFamily;
+  /** float32's WebAssembly engine, built on the first call big enough; null where it cannot be had. */
+  private f32Engine: WasmLayerEngine | null | undefined;
 
   protected constructor(
     private readonly moduleName: RecurrentName,
@@ -85,6 +97,7 @@ export abstract class RecurrentModule {
       this.weights.push(row);
     }
     this.workspace = new Workspace(cfg.dtype);
+    this.flatWeights = this.weights.flat();
   }
 
   get numDirections(): number {
@@ -178,13 +191,64 @@ export abstract class RecurrentModule {
     return [new Tensor(output, outputShape), states];
   }
 
-  /** Runs one layer in every direction; RNN overrides it to use its WebAssembly engine. */
+  /**
+   * float32's engine when this call is big enough for it to pay and its memory can hold it;
+   * otherwise null, and the scalar kernels (same bits) run. float64 never uses it.
+   */
+  private f32EngineFor(schedule: StepSchedule): WasmLayerEngine | null {
+    if (this.dtype !== "float32") return null;
+    const H = this.hiddenSize;
+    const S = this.stateSize;
+    const G = this.family.gates;
+    if (schedule.rows * G * H * (this.inputSize + S) < WASM_MIN_MACS) return null;
+    if (this.f32Engine === undefined) {
+      const D = this.numDirections;
+      const shapes = [];
+      for (let layer = 0; layer < this.numLayers; layer++) {
+        for (let d = 0; d < D; d++) {
+          shapes.push({ inputSize: layer === 0 ? this.inputSize : D * S, hiddenSize: H, stateSize: S, gates: G, projSize: this.projection });
+        }
+      }
+      this.f32Engine = WasmLayerEngine.create(shapes);
+    }
+    return this.f32Engine !== null && this.f32Engine.reserve(schedule.rows, schedule.batch) ? this.f32Engine : null;
+  }
+
+  /** Runs one layer in every direction, on float32's WebAssembly engine when it pays, else on the scalar kernels. */
   protected runLayer(call: LayerCall): void {
     const { layer, schedule, input } = call;
     const D = this.numDirections;
     const S = this.stateSize;
     const H = this.hiddenSize;
     const { batch, rows } = schedule;
+    const engine = this.f32EngineFor(schedule);
+    if (engine !== null && input instanceof Float32Array) {
+      const flat = this.flatWeights;
+      engine.loadInput(flat, layer * D, input, rows);
+      for (let d = 0; d < D; d++) {
+        const index = layer * D + d;
+        engine.runDirection(index, {
+          schedule,
+          family: this.family,
+          inputSize: layer === 0 ? this.inputSize : D * S,
+          hiddenSize: H,
+          stateSize: S,
+          reverse: d === 1,
+          h0: call.h0,
+          h0Offset: index * batch * S,
+          c0: call.c0,
+          c0Offset: index * batch * H,
+          output: call.output,
+          outputLd: D * S,
+          outputCol: d * S,
+          hN: call.hN,
+          hNOffset: index * batch * S,
+          cN: call.cN,
+          cNOffset: index * batch * H,
+        });
+      }
+      return;
+    }
     const hasCell = call.c0 !== null;
     for (let d = 0; d < D; d++) {
       const index = layer * D + d;
@@ -216,8 +280,10 @@ export abstract class RecurrentModule {
     }
   }
 
-  /** Called after every successful loadStateDict (RNN repacks its engine's weights). */
-  protected parametersChanged(): void {}
+  /** Called after every successful loadStateDict: engines repack their weights. */
+  protected parametersChanged(): void {
+    this.f32Engine?.markStale();
+  }
 
   /** load_state_dict(strict=True); see {@link loadStateDictStrict} for casting and atomicity. */
   loadStateDict(stateDict: Record<string, Tensor>): void {

@@ -4,11 +4,9 @@ import { WasmRnnEngine } from "../kernels/wasm-rnn.js";
 import type { PackedSequence } from "./packed-sequence.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { resolveRnnOptions, type RNNOptions } from "./options.js";
-import { RecurrentModule, type LayerCall } from "./recurrent.js";
+import { RecurrentModule, WASM_MIN_MACS, type LayerCall } from "./recurrent.js";
 import { singleStateMessages } from "./recurrent-checks.js";
 
-/** Multiply-adds per layer-direction below which forward stays on the scalar kernels (measured crossover). */
-const WASM_MIN_MACS = 4096;
 
 /**
  * A multi-layer Elman RNN, torch.nn.RNN, for inference.
@@ -23,8 +21,7 @@ const WASM_MIN_MACS = 4096;
  *   after reading time step 0.
  * - a PackedSequence input (see packPaddedSequence) gives a PackedSequence output with the same
  *   batch sizes and indices; h0 is read and hN returned in the caller's batch order, and the
- *   reverse direction of each sequence starts at its own last step, as torch's. Packed calls
- *   run on the scalar kernels (the WebAssembly engine steps whole padded batches).
+ *   reverse direction of each sequence starts at its own last step, as torch's.
  *
  * Inference only: `dropout` is validated like torch (a number in [0, 1]) and then ignored, which
  * is what torch does in eval(). torch also warns when dropout > 0 with one layer; that warning is
@@ -37,10 +34,12 @@ const WASM_MIN_MACS = 4096;
  */
 export class RNN extends RecurrentModule {
   readonly nonlinearity: Nonlinearity;
-  /** Built on the first call big enough to use it; null where WebAssembly SIMD or its memory is unavailable. */
+  /**
+   * float64's engine (f64x2 lanes), built on the first call big enough to use it; null where
+   * WebAssembly SIMD or its memory is unavailable. float32 runs on the shared engine of
+   * RecurrentModule, which RNN, LSTM and GRU use alike.
+   */
   private engine: WasmRnnEngine | null | undefined;
-  /** weights in layer-major, direction-minor order, as the WebAssembly engine indexes them. */
-  private readonly flatWeights = this.weights.flat();
 
   constructor(options: RNNOptions) {
     const cfg = resolveRnnOptions(options);
@@ -68,10 +67,10 @@ export class RNN extends RecurrentModule {
     return this.engine !== null && this.engine.reserve(rows, batch) ? this.engine : null;
   }
 
-  /** Padded batches large enough go to the WebAssembly engine (same bits); packed ones stay scalar. */
+  /** float64 padded batches large enough go to the f64x2 engine (same bits); the rest as every module. */
   protected override runLayer(call: LayerCall): void {
     const { layout, schedule } = call;
-    const engine = layout === null ? null : this.engineFor(schedule.rows, schedule.batch);
+    const engine = layout === null || this.dtype === "float32" ? null : this.engineFor(schedule.rows, schedule.batch);
     if (engine === null || layout === null) {
       super.runLayer(call);
       return;
@@ -85,6 +84,7 @@ export class RNN extends RecurrentModule {
   }
 
   protected override parametersChanged(): void {
+    super.parametersChanged();
     this.engine?.markStale();
   }
 

@@ -1,0 +1,81 @@
+/**
+ * Just enough of the WebAssembly binary format to emit this package's kernels byte by byte (no
+ * toolchain, no dependency): LEB128 integers, sections, vectors, names and the opcodes used by
+ * wasm-gemm.ts (f64x2) and wasm-sgemm.ts (f32x4). Opcodes are WebAssembly core 2.0 and the
+ * fixed-width SIMD proposal, which Node 20's V8 validates without flags.
+ */
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+export function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+export function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+export function name(s: string): number[] {
+  return vec([...s].map((ch) => [ch.charCodeAt(0)]));
+}
+
+/** A code-emitting helper: appends numbers and arrays of numbers to `code`. */
+export function emitter(code: number[]): (...parts: (number | number[])[]) => void {
+  return (...parts) => {
+    for (const p of parts) {
+      if (typeof p === "number") code.push(p);
+      else code.push(...p);
+    }
+  };
+}
+
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+export const END = 0x0b;
+export const get = (i: number): number[] => [0x20, ...uleb(i)];
+export const set = (i: number): number[] => [0x21, ...uleb(i)];
+export const i32Const = (n: number): number[] => [0x41, ...sleb(n)];
+export const I32_ADD = 0x6a;
+export const I32_SUB = 0x6b;
+export const I32_MUL = 0x6c;
+export const I32_LT_U = 0x49;
+export const I32_GE_U = 0x4f;
+export const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
+export const memarg = (align: number, offset: number): number[] => [...uleb(align), ...uleb(offset)];
+export const V128_LOAD = (offset: number): number[] => simd(0x00, ...memarg(4, offset));
+export const V128_STORE = (offset: number): number[] => simd(0x0b, ...memarg(4, offset));
+export const V128_LOAD32_SPLAT = (offset: number): number[] => simd(0x09, ...memarg(2, offset));
+export const V128_LOAD64_SPLAT = simd(0x0a, ...memarg(3, 0));
+export const V128_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
+export const F64X2_SPLAT = simd(0x14);
+export const F64X2_EXTRACT = (lane: number): number[] => simd(0x21, lane);
+export const F64X2_ADD = simd(0xf0);
+export const F64X2_MUL = simd(0xf2);
+export const F32X4_ADD = simd(0xe4);
+export const F32X4_MUL = simd(0xe6);
+export const F32_LOAD = [0x2a, ...memarg(2, 0)];
+export const F32_STORE = (offset: number): number[] => [0x38, ...memarg(2, offset)];
+export const F64_PROMOTE_F32 = [0xbb];
+export const F32_DEMOTE_F64 = [0xb6];

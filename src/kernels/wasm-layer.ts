@@ -1,0 +1,257 @@
+import type { LayerDirectionArgs, LayerWeights } from "./recurrent-layer.js";
+import { instantiateSgemm, packF32, SGEMM_MR as MR, SGEMM_NB as NB, type Sgemm, type SgemmKernels } from "./wasm-sgemm.js";
+
+/** One layer-direction's geometry: input width, hidden size H, state width S (P or H), gates G, projection P. */
+export interface LayerGeometry {
+  inputSize: number;
+  hiddenSize: number;
+  stateSize: number;
+  gates: number;
+  projSize: number;
+}
+
+/** The arguments of runLayerDirection that the engine does not replace with its own memory. */
+export type EngineDirectionArgs = Omit<LayerDirectionArgs, "input" | "weights" | "ih" | "h" | "c" | "scratch">;
+
+const PAGE = 65536;
+/** A memory32 instance addresses at most 2^32 bytes. */
+const MAX_BYTES = 2 ** 32;
+/**
+ * Rows per kernel call for the input projection: the kernel sweeps all rows of A past one column
+ * block of packed weights, so a few hundred rows of A stay in L2 while the weights are swept
+ * (measured: 12800 × 512 × 512 at 28 GFLOP/s in one call, 39-41 in chunks of 128-512 rows).
+ */
+const CHUNK_ROWS = 256;
+// Rounding in double arithmetic, not with `&`, which wraps from 2^31 on (see wasm-rnn.ts).
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+
+/**
+ * One instance, and so one linear memory, for every float32 engine of the process, as
+ * wasm-rnn.ts does for float64: each memory reserves about 10 GB of address space, so one per
+ * module runs out after some 13,000 live modules. Sharing is safe because JS runs one forward at
+ * a time and an engine repacks its weights whenever another engine used the memory since (`owner`).
+ */
+interface SharedSgemm {
+  kernels: SgemmKernels;
+  owner: WasmLayerEngine | null;
+}
+let shared: SharedSgemm | null | undefined;
+function sharedSgemm(): SharedSgemm | null {
+  if (shared === undefined) {
+    const kernels = instantiateSgemm();
+    shared = kernels === null ? null : { kernels, owner: null };
+  }
+  return shared;
+}
+
+/** Forgets the shared instance (engines built before keep theirs): for tests of the fallbacks. */
+export function resetSharedSgemm(): void {
+  shared = undefined;
+}
+
+interface Packed {
+  wIh: number;
+  wHh: number;
+  bIh: number;
+  bHh: number;
+  wHr: number;
+}
+
+interface Scratch {
+  x: number;
+  ih: number;
+  g: number;
+  raw: number;
+  proj: number;
+  h: number;
+  c: number;
+  end: number;
+}
+
+/**
+ * Runs float32 layers of any gate family (RNN, LSTM, GRU; padded or packed schedules) with the
+ * f32x4 GEMM of wasm-sgemm.ts for the input projection, the recurrent product and LSTM's
+ * projection, and the family's own epilogue (the same function the scalar step calls) on views
+ * of the instance's memory. Every product goes through the kernel whose arithmetic
+ * gemmABtF32 repeats and every epilogue is shared code, so results are bit-identical to
+ * runLayerDirection on the scalar kernels.
+ *
+ * Memory (the process's one float32 memory, see sharedSgemm): the weights packed as f32 in
+ * blocks of 16 output columns (refreshed after `markStale`, i.e. after every loadStateDict, and
+ * whenever another engine ran since), then per call the layer input (rows padded to
+ * the kernel's 2), the projection, the step's gates, LSTM's unprojected and projected h', and
+ * h and c. It only grows; output tensors are ordinary JS arrays and never alias it.
+ */
+export class WasmLayerEngine {
+  private readonly sgemm: Sgemm;
+  private readonly memory: SgemmKernels["memory"];
+  private readonly packed: Packed[];
+  private readonly scratchBase: number;
+  private stale = true;
+  private buffer: ArrayBuffer | null = null;
+  private view = new Float32Array(0);
+
+  private constructor(private readonly home: SharedSgemm, private readonly shapes: readonly LayerGeometry[]) {
+    const kernels = home.kernels;
+    this.sgemm = kernels.sgemm;
+    this.memory = kernels.memory;
+    let at = 16; // address 0 means "no bias" to the kernel
+    const take = (bytes: number): number => {
+      const here = at;
+      at = align16(at + bytes);
+      return here;
+    };
+    this.packed = shapes.map(({ inputSize, hiddenSize: H, stateSize: S, gates, projSize: P }) => {
+      const gp = roundUp(gates * H, NB);
+      return {
+        wIh: take(gp * inputSize * 4),
+        wHh: take(gp * S * 4),
+        bIh: take(gp * 4),
+        bHh: take(gp * 4),
+        wHr: P > 0 ? take(roundUp(P, NB) * H * 4) : 0,
+      };
+    });
+    this.scratchBase = at;
+  }
+
+  /** An engine for these layer-directions (in the module's order), or null without WebAssembly SIMD or its memory. */
+  static create(shapes: readonly LayerGeometry[]): WasmLayerEngine | null {
+    const home = sharedSgemm();
+    return home === null ? null : new WasmLayerEngine(home, shapes);
+  }
+
+  /** The module's parameters changed: repack before the next run. */
+  markStale(): void {
+    this.stale = true;
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (this.buffer !== this.memory.buffer) {
+      this.buffer = this.memory.buffer;
+      this.view = new Float32Array(this.buffer);
+    }
+  }
+
+  private pack(weights: readonly LayerWeights[]): void {
+    this.ensure(this.scratchBase);
+    const v = this.view;
+    for (let i = 0; i < this.shapes.length; i++) {
+      const { inputSize, hiddenSize: H, stateSize: S, gates, projSize: P } = this.shapes[i]!;
+      const w = weights[i]!;
+      const o = this.packed[i]!;
+      const gh = gates * H;
+      const gp = roundUp(gh, NB);
+      packF32(w.wIh, gh, inputSize, v, o.wIh / 4);
+      packF32(w.wHh, gh, S, v, o.wHh / 4);
+      for (let j = 0; j < gp; j++) {
+        v[o.bIh / 4 + j] = w.bIh !== null && j < gh ? w.bIh[j]! : 0;
+        v[o.bHh / 4 + j] = w.bHh !== null && j < gh ? w.bHh[j]! : 0;
+      }
+      if (P > 0) packF32(w.wHr!, P, H, v, o.wHr / 4);
+    }
+    this.stale = false;
+    this.home.owner = this;
+  }
+
+  private scratch(index: number, rows: number, batch: number): Scratch {
+    const { inputSize, hiddenSize: H, stateSize: S, gates, projSize: P } = this.shapes[index]!;
+    const gp = roundUp(gates * H, NB);
+    const rowsP = roundUp(rows, MR);
+    const batchP = roundUp(batch, MR);
+    const x = this.scratchBase;
+    const ih = align16(x + rowsP * inputSize * 4);
+    const g = align16(ih + rowsP * gp * 4);
+    const raw = align16(g + batchP * gp * 4);
+    const proj = align16(raw + (P > 0 ? batchP * H * 4 : 0));
+    const h = align16(proj + (P > 0 ? batchP * roundUp(P, NB) * 4 : 0));
+    const c = align16(h + batchP * S * 4);
+    return { x, ih, g, raw, proj, h, c, end: align16(c + batch * H * 4) };
+  }
+
+  /**
+   * Grows the memory for calls of `rows` sequence rows and `batch` state rows through every
+   * layer. False when it cannot (past the 4 GiB a 32-bit address reaches, or out of memory):
+   * the caller then runs the scalar kernels, which give the same bits.
+   */
+  reserve(rows: number, batch: number): boolean {
+    let end = this.scratchBase;
+    for (let i = 0; i < this.shapes.length; i++) end = Math.max(end, this.scratch(i, rows, batch).end);
+    if (end > MAX_BYTES) return false;
+    try {
+      this.ensure(end);
+      return true;
+    } catch (error) {
+      if (error instanceof RangeError) return false;
+      throw error;
+    }
+  }
+
+  /** C = A · Bᵀ + bias over `rows` rows of A (rounded up to the kernel's MR), in chunks of rows. */
+  private gemm(a: number, lda: number, rows: number, k: number, b: number, nBlocks: number, bias: number, c: number, ldc: number): void {
+    const rowsP = roundUp(rows, MR);
+    for (let r = 0; r < rowsP; r += CHUNK_ROWS) {
+      const end = Math.min(rowsP, r + CHUNK_ROWS);
+      this.sgemm(a + r * lda, lda, a + end * lda, k, b, nBlocks, bias, c + r * ldc, ldc);
+    }
+  }
+
+  /**
+   * Copies a layer's input (`rows` rows of the input width of layer-direction `index`) into the
+   * engine, after {@link reserve} said yes; every direction of the layer then reads it.
+   */
+  loadInput(weights: readonly LayerWeights[], index: number, input: Float32Array, rows: number): void {
+    const { inputSize } = this.shapes[index]!;
+    // The callers validate tensors (tensorProblem); a short input here would silently run on the
+    // previous call's rows left in this memory, so it is a bug worth stopping for.
+    if (input.length < rows * inputSize) {
+      throw new Error(`WasmLayerEngine.loadInput: ${input.length} input elements for ${rows} rows of ${inputSize} (a caller skipped validation)`);
+    }
+    if (this.stale || this.home.owner !== this) this.pack(weights);
+    const { x } = this.scratch(index, rows, 1);
+    this.view.set(input.subarray(0, rows * inputSize), x / 4);
+  }
+
+  /** runLayerDirection for layer-direction `index` on the input {@link loadInput} placed. */
+  runDirection(index: number, a: EngineDirectionArgs): void {
+    const { inputSize, hiddenSize: H, stateSize: S, gates, projSize: P } = this.shapes[index]!;
+    const { schedule, family, output, outputLd: ldo, outputCol: col } = a;
+    const { seqLen, batch, rows, stride } = schedule;
+    const o = this.packed[index]!;
+    const gp = roundUp(gates * H, NB);
+    const pp = roundUp(P, NB);
+    const s = this.scratch(index, rows, batch);
+    const buffer = this.memory.buffer;
+    const ih = new Float32Array(buffer, s.ih, roundUp(rows, MR) * gp);
+    const g = new Float32Array(buffer, s.g, roundUp(batch, MR) * gp);
+    const h = new Float32Array(buffer, s.h, roundUp(batch, MR) * S);
+    const c = a.c0 === null ? null : new Float32Array(buffer, s.c, batch * H);
+    const raw = P > 0 ? new Float32Array(buffer, s.raw, roundUp(batch, MR) * H) : null;
+    const proj = P > 0 ? new Float32Array(buffer, s.proj, roundUp(batch, MR) * pp) : null;
+    if (rows > 0) this.gemm(s.x, inputSize * 4, rows, inputSize, o.wIh, gp / NB, o.bIh, s.ih, gp * 4);
+    h.set(a.h0.subarray(a.h0Offset, a.h0Offset + batch * S));
+    if (c !== null && a.c0 !== null) c.set(a.c0.subarray(a.c0Offset, a.c0Offset + batch * H));
+    for (let i = 0; i < seqLen; i++) {
+      const t = a.reverse ? seqLen - 1 - i : i;
+      const n = schedule.count[t]!;
+      if (n === 0) continue;
+      const first = schedule.first[t]!;
+      this.gemm(s.h, S * 4, n, S, o.wHh, gp / NB, o.bHh, s.g, gp * 4);
+      if (raw === null || proj === null) {
+        family.epilogue(n, ih, first * gp, stride * gp, g, 0, gp, h, c, h, 0, S);
+      } else {
+        family.epilogue(n, ih, first * gp, stride * gp, g, 0, gp, h, c, raw, 0, H);
+        this.gemm(s.raw, H * 4, n, H, o.wHr, pp / NB, 0, s.proj, pp * 4);
+        for (let b = 0; b < n; b++) for (let j = 0; j < S; j++) h[b * S + j] = proj[b * pp + j]!;
+      }
+      for (let b = 0; b < n; b++) {
+        const out = (first + b * stride) * ldo + col;
+        for (let j = 0; j < S; j++) output[out + j] = h[b * S + j]!;
+      }
+    }
+    a.hN.set(h.subarray(0, batch * S), a.hNOffset);
+    if (a.cN !== null && c !== null) a.cN.set(c.subarray(0, batch * H), a.cNOffset);
+  }
+}
