@@ -1,8 +1,12 @@
 /** `rnn-parity check`: options -> cases -> run -> reports and exit status. */
+import { appendFile } from "node:fs/promises";
 import type { Tolerance } from "../compare/assert-close.js";
+import { fsReason } from "../fixtures/read-bounded.js";
 import { DEFAULT_FIXTURES_DIR } from "../fixtures/manifest.js";
 import { inputFiles, resolveInputs } from "../report/inputs.js";
 import { renderJson } from "../report/json.js";
+import { renderGithub, renderGithubSummary } from "../report/github.js";
+import { renderHtml } from "../report/html.js";
 import { renderJunit } from "../report/junit.js";
 import type { CheckResult, RequestedOracle } from "../report/model.js";
 import { renderPretty } from "../report/pretty.js";
@@ -66,10 +70,20 @@ async function quietOnnxRuntime(): Promise<void> {
   env.logLevel = "fatal";
 }
 
-function render(spec: ReporterSpec, result: CheckResult, color: boolean, verbose: boolean): string {
+function render(spec: ReporterSpec, result: CheckResult, color: boolean, verbose: boolean, env: CliIo["env"]): string {
   if (spec.name === "json") return renderJson(result);
   if (spec.name === "junit") return renderJunit(result);
+  if (spec.name === "html") return renderHtml(result);
+  if (spec.name === "github") return renderGithub(result, { root: env.GITHUB_WORKSPACE || process.cwd() });
   return renderPretty(result, { color, verbose });
+}
+
+async function appendStepSummary(file: string, text: string): Promise<void> {
+  try {
+    await appendFile(file, text);
+  } catch (err) {
+    throw new UsageError(`${file}: cannot append the GitHub step summary: ${fsReason(err)}`);
+  }
 }
 
 export async function runCheckCommand(paths: readonly string[], opts: CheckCliOptions, io: CliIo): Promise<number> {
@@ -116,11 +130,14 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckCliOp
   }
 
   await writeReportsAtomically(
-    reporters.flatMap((r) => (r.file === undefined ? [] : [{ file: r.file, text: render(r, result, false, opts.verbose) }])),
+    reporters.flatMap((r) => (r.file === undefined ? [] : [{ file: r.file, text: render(r, result, false, opts.verbose, io.env) }])),
   );
+  // GitHub's job summary page: appended to, as every step does (several steps share the file).
+  const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+  if (stepSummary && reporters.some((r) => r.name === "github")) await appendStepSummary(stepSummary, renderGithubSummary(result));
   const toStdout = reporters.find((r) => r.file === undefined);
   if (toStdout) {
-    io.stdout.write(render(toStdout, result, colorEnabled(io.stdout, io.env), opts.verbose));
+    io.stdout.write(render(toStdout, result, colorEnabled(io.stdout, io.env), opts.verbose, io.env));
   } else {
     const s = result.summary;
     io.stdout.write(

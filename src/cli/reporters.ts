@@ -9,7 +9,7 @@
 import { resolve } from "node:path";
 import { UsageError } from "./usage-error.js";
 
-export const REPORTER_NAMES = ["pretty", "json", "junit"] as const;
+export const REPORTER_NAMES = ["pretty", "json", "junit", "html", "github"] as const;
 export type ReporterName = (typeof REPORTER_NAMES)[number];
 
 export interface ReporterSpec {

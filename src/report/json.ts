@@ -9,7 +9,7 @@ export const JSON_VERSION = 2;
 
 export type JsonNumber = number | "NaN" | "Infinity" | "-Infinity";
 
-function num(x: number): JsonNumber {
+export function jsonNumber(x: number): JsonNumber {
   if (Number.isFinite(x)) return x;
   if (Number.isNaN(x)) return "NaN";
   return x > 0 ? "Infinity" : "-Infinity";
@@ -25,31 +25,32 @@ function comparison(r: ComparisonRow): Record<string, unknown> {
     oracle: r.oracle,
     tensor: r.tensor,
     shape: r.shape,
-    maxAbsDiff: num(r.maxAbsDiff),
-    maxRelDiff: num(r.maxRelDiff),
+    maxAbsDiff: jsonNumber(r.maxAbsDiff),
+    maxRelDiff: jsonNumber(r.maxRelDiff),
     worstIndex: r.worstIndex,
     mismatched: r.mismatched,
     total: r.total,
     rtol: r.rtol,
     atol: r.atol,
     passed: r.passed,
-    headroom: num(r.headroom),
+    headroom: jsonNumber(r.headroom),
     message: r.message,
     durationMs: Math.round(r.durationMs * 1000) / 1000,
     overTime: r.overTime
       ? {
           directions: r.overTime.directions,
-          maxAbsDiff: r.overTime.maxAbsDiff.map((d) => d.map(num)),
-          headroom: r.overTime.headroom.map((d) => d.map(num)),
+          maxAbsDiff: r.overTime.maxAbsDiff.map((d) => d.map(jsonNumber)),
+          headroom: r.overTime.headroom.map((d) => d.map(jsonNumber)),
         }
       : null,
   };
 }
 
-export function renderJson(result: CheckResult): string {
+/** The report as a JSON-ready object (the HTML report embeds the same document). */
+export function jsonDocument(result: CheckResult): Record<string, unknown> {
   const s = result.summary;
   const worstHeadroom: Record<string, unknown> = {};
-  for (const [dtype, w] of Object.entries(s.worstHeadroom)) worstHeadroom[dtype] = { ...w, headroom: num(w.headroom) };
+  for (const [dtype, w] of Object.entries(s.worstHeadroom)) worstHeadroom[dtype] = { ...w, headroom: jsonNumber(w.headroom) };
   const doc = {
     schema: JSON_SCHEMA,
     version: JSON_VERSION,
@@ -76,5 +77,9 @@ export function renderJson(result: CheckResult): string {
     comparisons: result.comparisons.map(comparison),
     skipped: result.skipped,
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return doc;
+}
+
+export function renderJson(result: CheckResult): string {
+  return `${JSON.stringify(jsonDocument(result), null, 2)}\n`;
 }
