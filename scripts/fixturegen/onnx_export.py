@@ -35,6 +35,7 @@ logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(loggin
 from .onnx_checks import GraphAttributeError, check_graph
 from .onnx_decomposed import decomposed_cell_graph, decomposed_sequence_graph
 from .onnx_graphs import OPSET, decomposed_graph, rnn_op_graph
+from .onnx_op_graphs import gated_op_graph
 from .onnx_plans import DYNAMO, HELPER, TORCHSCRIPT, plans_for  # noqa: F401 - DYNAMO/TORCHSCRIPT re-exported
 from .onnx_torch import torch_export
 from .onnx_weights import assert_same_state_dict, state_dict_from_onnx
@@ -110,6 +111,8 @@ def _build(
         return torch_export(exporter, module, inputs, list(expected), enforce_sorted)
     if graph == "onnx.RNN":
         return rnn_op_graph(module, inputs, expected)
+    if graph in ("onnx.LSTM", "onnx.GRU"):
+        return gated_op_graph(module, inputs, expected)
     if isinstance(module, (torch.nn.LSTMCell, torch.nn.GRUCell)):
         return decomposed_cell_graph(module, inputs, expected)
     if isinstance(module, (torch.nn.LSTM, torch.nn.GRU)) or "lengths" in inputs:

@@ -44,6 +44,7 @@ def plans_for(module: torch.nn.Module, packed: bool) -> tuple[list[Plan], str]:
         return [(HELPER, "decomposed")], WHY_F64.format(op=kind)
     op = f"onnx.{kind}"
     why = WHY_OP.format(op=kind, packed=" with sequence_lens (pack_padded_sequence traced)" if packed else "")
-    if kind == "RNN" and not packed:
-        return [(TORCHSCRIPT, op), (HELPER, op), (HELPER, "decomposed")], why
-    return [(TORCHSCRIPT, op), (HELPER, "decomposed")], why
+    if kind == "RNN" and packed:
+        # onnx_graphs.rnn_op_graph takes no sequence_lens; the masked decomposed graph does.
+        return [(TORCHSCRIPT, op), (HELPER, "decomposed")], why
+    return [(TORCHSCRIPT, op), (HELPER, op), (HELPER, "decomposed")], why

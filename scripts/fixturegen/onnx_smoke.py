@@ -1,10 +1,11 @@
 """Smoke test of onnx_export on representative configs, independent of the fixture generator.
 
 Usage: python -m fixturegen.onnx_smoke [--all-plans]   (from scripts/, or with it on PYTHONPATH)
-Exports each config (float32 and float64) to a temporary directory twice, checks the bytes are
-identical, and prints the path taken and the largest |ORT - torch| per module/dtype. With
---all-plans it also runs the onnx.helper graphs on every config, so the fallbacks are tested
-even though torch.onnx currently handles every case.
+Exports each config of every module (float32 and float64; a few packed cases built by the
+generator's own code) to a temporary directory twice, checks the bytes are identical, and prints
+the path taken and the largest |ORT - torch| per module/dtype. With --all-plans it also runs the
+onnx.helper graphs (operator and decomposed, attributes checked) on every config, so the fallbacks
+are tested even though torch.onnx currently handles every case.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from types import SimpleNamespace
 import torch
 
 from . import onnx_export
+from .onnx_checks import check_graph
 from .onnx_weights import assert_same_state_dict, state_dict_from_onnx
 
 CELL = [dict(nonlinearity=n, bias=b, batched=bt, hx=h) for n in ("tanh", "relu") for b in (True, False)
@@ -73,6 +75,47 @@ def make(kind: str, cfg: dict, dtype: torch.dtype, seed: int):
     return module, SimpleNamespace(name=name), inputs, expected
 
 
+PACKED = [dict(module="RNN", nonlinearity="relu", bidirectional=True, num_layers=2, enforce_sorted=False, hx=True),
+          dict(module="LSTM", proj_size=0, batch_first=True, enforce_sorted=True, hx=False),
+          dict(module="LSTM", proj_size=2, bidirectional=True, enforce_sorted=False, hx=True),
+          dict(module="GRU", bidirectional=True, batch_first=True, num_layers=2, enforce_sorted=False, hx=True)]
+
+
+def packed_smoke(tmp: str, all_plans: bool, worst: dict, paths: dict) -> None:
+    """Packed cases built by the generator's own code; the masked onnx.helper graph also in float32."""
+    from .build import build_case  # noqa: PLC0415
+    from .cases import seq_case  # noqa: PLC0415
+
+    for dtype in ("float32", "float64"):
+        for i, cfg in enumerate(PACKED):
+            cfg = dict(cfg)
+            module_name, sort, hx = cfg.pop("module"), cfg.pop("enforce_sorted"), cfg.pop("hx")
+            lengths = (5, 3, 3, 1) if sort else (3, 1, 5, 3)
+            opts = dict(input_size=3, hidden_size=4, num_layers=1, bias=True, batch_first=False, bidirectional=False)
+            case = seq_case(module_name, f"smoke-packed-{i}", dtype, **{**opts, **cfg}, has_hx=hx, seq_len=5,
+                            batch=len(lengths), lengths=lengths, enforce_sorted=sort)
+            built = build_case(case)
+            out = pathlib.Path(tmp, "p.onnx")
+            fields = onnx_export.export_case(built.module, case, dict(built.inputs), dict(built.outputs), out)
+            key = (f"{module_name} packed", dtype, fields["exporter"], fields["graph"])
+            paths.setdefault(key, set()).add(fields["opset"])
+            inputs = {k: (v.to(torch.int32) if k == "lengths" else v) for k, v in built.inputs.items()}
+            expected = {k: v for k, v in built.outputs.items() if k in onnx_export.ONNX_OUTPUTS}
+            worst[key] = max(worst.get(key, 0.0), onnx_export.max_abs_diff(out, inputs, expected))
+            graphs = ["decomposed"] + ([fields["graph"]] if module_name != "RNN" else [])
+            for graph in graphs if all_plans and fields["exporter"] != onnx_export.HELPER else []:
+                model = onnx_export._build(onnx_export.HELPER, graph, built.module, inputs, expected, sort)
+                onnx_export._normalize(model)
+                check_graph(model, graph, built.module, packed=True)
+                actual = onnx_export._run(model.SerializeToString(), inputs, expected)
+                onnx_export._check_outputs(case.name, f"helper {graph}", actual, expected)
+                assert_same_state_dict(state_dict_from_onnx(model), built.module.state_dict(), case.name)
+                hkey = (f"{module_name} packed", dtype, onnx_export.HELPER, graph)
+                paths.setdefault(hkey, set()).add(onnx_export.OPSET)
+                worst[hkey] = max(worst.get(hkey, 0.0), max(
+                    float(abs(actual[k].astype("float64") - v.double().numpy()).max()) for k, v in expected.items()))
+
+
 def main() -> None:
     all_plans = "--all-plans" in sys.argv
     torch.set_num_threads(1)
@@ -99,10 +142,12 @@ def main() -> None:
                     d = onnx_export.max_abs_diff(a, inputs, expected)
                     worst[key] = max(worst.get(key, 0.0), d)
                     if all_plans:
-                        graphs = ["decomposed"] + (["onnx.RNN"] if kind == "RNN" and dtype == torch.float32 else [])
+                        op = f"onnx.{kind}" if kind in ("RNN", "LSTM", "GRU") and not getattr(module, "proj_size", 0) else None
+                        graphs = ["decomposed"] + ([op] if op and dtype == torch.float32 else [])
                         for graph in graphs:
                             model = onnx_export._build(onnx_export.HELPER, graph, module, inputs, expected, None)
                             onnx_export._normalize(model)
+                            check_graph(model, graph, module, packed=False)
                             data = model.SerializeToString()
                             actual = onnx_export._run(data, inputs, expected)
                             onnx_export._check_outputs(case.name, f"helper {graph}", actual, expected)
@@ -111,6 +156,7 @@ def main() -> None:
                             paths.setdefault(hkey, set()).add(onnx_export.OPSET)
                             worst[hkey] = max(worst.get(hkey, 0.0), max(
                                 float((torch.from_numpy(actual[k]).double() - v.double()).abs().max()) for k, v in expected.items()))
+        packed_smoke(tmp, all_plans, worst, paths)
     for key in sorted(worst):
         print(f"{' '.join(key):60s} opset {sorted(paths[key])} max|ORT-torch| {worst[key]:.3e}")
     print(f"ok in {time.time() - start:.1f}s")
