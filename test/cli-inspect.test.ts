@@ -28,7 +28,25 @@ describe("inspect a fixture", () => {
     const out = f.outputs.output as Tensor | undefined;
     const min = Math.min(...(out?.data ?? []));
     const first = Array.from(out?.data.subarray(0, 6) ?? []).map((x) => formatValue(x, "float32"));
-    expect(run.stdout).toContain(`output: float32 [${out?.shape.join(", ")}] [${first.join(", ")}, ...] min ${formatValue(min, "float32")}`);
+    // As many first values as fit in 100 columns, in order.
+    const line = run.stdout.split("\n").find((l) => l.startsWith("    output: ")) ?? "";
+    const shown = /\[([^\]]*), \.\.\.\] min /.exec(line)?.[1]?.split(", ") ?? [];
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    expect(shown).toEqual(first.slice(0, shown.length));
+    expect(line).toContain(`output: float32 [${out?.shape.join(", ")}] [${first[0]}, `);
+    expect(line).toContain(` min ${formatValue(min, "float32")} max `);
+  });
+
+  it.each([
+    ["the large RNN case", bundled("RNN-large-seq64-batch8-in32-hid48-bidir-L2-h0-float32")],
+    ["a packed bidirectional LSTM with projection", fileURLToPath(new URL("./data/fixtures-v2/LSTM-packed-unsorted-seqfirst-bidir-L2-proj3-h0-float32.msgpack", import.meta.url))],
+    ["the large case's decomposed float64 model", join(DEFAULT_FIXTURES_DIR, "onnx", "RNN-large-seq64-batch8-in32-hid48-bidir-L2-h0-float64.onnx")],
+    ["an LSTM operator with peepholes", fileURLToPath(new URL("./data/onnx-backend/test_lstm_with_peepholes.onnx", import.meta.url))],
+  ])("fits 100 columns: %s", async (_, file) => {
+    const run = await runCli(["inspect", file]);
+    expect(run.code).toBe(0);
+    // The first line is the path as given; every other line is ours.
+    for (const line of run.stdout.trimEnd().split("\n").slice(1)) expect([...line].length).toBeLessThanOrEqual(100);
   });
 
   it("prints JSON with --json", async () => {

@@ -2,12 +2,15 @@
 import { formatOnnxSummary, inspectOnnx } from "../fixtures/onnx-inspect.js";
 import { readFixture } from "../fixtures/msgpack.js";
 import type { Fixture, FixtureTensor } from "../fixtures/types.js";
+import { displayWidth, wrapList } from "../report/columns.js";
 import { printable } from "../report/format.js";
 import { formatShape } from "../tensor/tensor.js";
 import type { CliIo } from "./io.js";
 
-/** How many leading elements a tensor line shows. */
+/** How many leading elements a tensor summary keeps (a text line shows those that fit). */
 const FIRST_VALUES = 6;
+/** Text output stays within this many columns (a long file path or case name excepted). */
+export const INSPECT_WIDTH = 100;
 
 export interface TensorSummary {
   dtype: string;
@@ -78,14 +81,22 @@ export function formatValue(x: number | null, dtype: string): string {
   return dtype === "float32" && Number.isFinite(x) ? String(Number(x.toPrecision(9))) : String(x);
 }
 
+/**
+ * One line per tensor within INSPECT_WIDTH: as many of its first values as fit (up to
+ * FIRST_VALUES; --json always has them all), then min and max.
+ */
 function tensorLine(name: string, s: TensorSummary): string {
-  const more = s.first.length < s.shape.reduce((n, d) => n * d, 1) ? ", ..." : "";
+  const count = s.shape.reduce((n, d) => n * d, 1);
   const special = [s.nan ? `${s.nan} nan` : "", s.inf ? `${s.inf} inf` : ""].filter(Boolean).join(", ");
-  const first = s.first.map((x) => formatValue(x, s.dtype)).join(", ");
-  return (
-    `    ${name}: ${s.dtype} ${formatShape(s.shape)} [${first}${more}]` +
-    ` min ${formatValue(s.min, s.dtype)} max ${formatValue(s.max, s.dtype)}${special ? ` (${special})` : ""}`
-  );
+  const tail = ` min ${formatValue(s.min, s.dtype)} max ${formatValue(s.max, s.dtype)}${special ? ` (${special})` : ""}`;
+  const values = s.first.map((x) => formatValue(x, s.dtype));
+  const line = (k: number): string => {
+    const more = k < count ? `${k > 0 ? ", " : ""}...` : "";
+    return `    ${name}: ${s.dtype} ${formatShape(s.shape)} [${values.slice(0, k).join(", ")}${more}]${tail}`;
+  };
+  let k = values.length;
+  while (k > 1 && displayWidth(line(k)) > INSPECT_WIDTH) k--;
+  return line(k);
 }
 
 function formatFixture(f: Fixture): string {
@@ -103,13 +114,21 @@ function formatFixture(f: Fixture): string {
     ...section("state_dict", s.stateDict),
     ...section("inputs", s.inputs),
     ...section("outputs", s.outputs),
-  ].join("\n");
+  ]
+    .flatMap((line) => wrapList(line, INSPECT_WIDTH))
+    .join("\n");
 }
 
 export async function runInspectCommand(file: string, opts: { json: boolean }, io: CliIo): Promise<number> {
   if (file.endsWith(".onnx")) {
     const summary = await inspectOnnx(file);
-    io.stdout.write(`${opts.json ? JSON.stringify({ kind: "onnx", ...summary }, null, 2) : formatOnnxSummary(summary)}\n`);
+    const text = opts.json
+      ? JSON.stringify({ kind: "onnx", ...summary }, null, 2)
+      : formatOnnxSummary(summary)
+          .split("\n")
+          .flatMap((line) => wrapList(line, INSPECT_WIDTH))
+          .join("\n");
+    io.stdout.write(`${text}\n`);
     return 0;
   }
   const f = await readFixture(file);

@@ -50,3 +50,24 @@ export function elide(s: string, width: number): string {
   const tail = width - 1 - head;
   return `${chars.slice(0, head).join("")}…${tail > 0 ? chars.slice(-tail).join("") : ""}`;
 }
+
+/**
+ * A line of "a, b, c" items folded to `width` columns at its ", " separators, continuation lines
+ * indented 4 more than the first. An item wider than the width stays whole (a path is not cut).
+ */
+export function wrapList(line: string, width: number): string[] {
+  if (displayWidth(line) <= width) return [line];
+  const indent = " ".repeat((/^ */.exec(line)?.[0].length ?? 0) + 4);
+  const parts = line.split(", ");
+  const out: string[] = [];
+  let current = parts[0] ?? "";
+  for (const part of parts.slice(1)) {
+    if (displayWidth(`${current}, ${part}`) <= width) current = `${current}, ${part}`;
+    else {
+      out.push(`${current},`);
+      current = `${indent}${part}`;
+    }
+  }
+  out.push(current);
+  return out;
+}
