@@ -57,6 +57,20 @@ describe("a module built from the .onnx alone matches torch", () => {
     }
   });
 
+  it("batch_first is read from every recurrent-operator graph of batched input (a Transpose into layout 0, also past a packed case's Gather)", async () => {
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const entry of onnxCases) {
+      if (!entry.onnx.graph?.startsWith("onnx.") || entry.name.includes("unbatched")) continue;
+      const spec = onnxModuleConfig(await readOnnxModel(onnxPath(entry)), entry.onnx.file);
+      const want = (entry.config as TorchRNNConfig).batch_first;
+      checked++;
+      if ((spec.config as TorchRNNConfig).batch_first !== want) wrong.push(`${entry.name}: derived ${String(!want)}`);
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(wrong).toEqual([]);
+  });
+
   it.runIf(onnxCases.length > 0)("a changed weight in the .onnx shows up in the loaded state dict", async () => {
     const entry = onnxCases[0];
     if (!entry) return;
