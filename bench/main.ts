@@ -6,6 +6,7 @@ import { tfjsImplementation, tfjsWasmImplementation } from "./impl/tfjs.js";
 import { tsImplementation } from "./impl/ts.js";
 import type { Implementation } from "./impl/types.js";
 import { formatMachine, machineInfo } from "./machine.js";
+import { measureF32x4Peak } from "./peak.js";
 import { formatMarkdown, formatTable, writeJson, type ResultRow } from "./output.js";
 import { reportError } from "./report-error.js";
 import { runWorkload } from "./run-workload.js";
@@ -33,11 +34,17 @@ async function main(options: BenchOptions): Promise<void> {
     `Mode: ${options.quick ? "quick" : "full"}${gcNote}; onnxruntime: CPU EP, 1 intra-op + 1 inter-op thread; onnxruntime-web: wasm EP, 1 thread, SIMD; tfjs-wasm: wasm backend, 1 thread; tfjs: cpu backend; float32, bias (RNN: tanh)\n`,
   );
 
+  const peak = measureF32x4Peak();
+  process.stdout.write(
+    peak === null
+      ? "f32x4 peak: n/a (no WebAssembly SIMD)\n"
+      : `f32x4 peak: ${peak.toFixed(1)} GFLOP/s (WebAssembly SIMD f32x4.mul + f32x4.add on registers, 1 thread; "% peak" below is GFLOP/s over it)\n`,
+  );
   const started = performance.now();
   const rows: ResultRow[] = [];
   for (const w of workloads) {
     process.stderr.write(`running ${w.name}...\n`);
-    rows.push(...(await runWorkload(w, implementations, options.profile, options.seed, (l) => process.stderr.write(`${l}\n`))));
+    rows.push(...(await runWorkload(w, implementations, options.profile, options.seed, (l) => process.stderr.write(`${l}\n`), peak)));
   }
   const seconds = (performance.now() - started) / 1000;
 

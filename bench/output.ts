@@ -12,6 +12,8 @@ export interface ResultRow {
   implementation: ImplementationName;
   medianMs: number;
   gflops: number;
+  /** gflops as a percentage of this machine's f32x4 multiply-add peak in WebAssembly (bench/peak.ts); null without SIMD. */
+  percentOfPeak: number | null;
   /** medianMs / onnxruntime's medianMs on the same workload: below 1 is faster than onnxruntime. */
   ratioToOnnxruntime: number;
   minMs: number;
@@ -43,10 +45,14 @@ function fmtRatio(r: number): string {
   return r >= 10 ? `${r.toFixed(1)}x` : `${r.toFixed(2)}x`;
 }
 
+function fmtPercent(p: number | null): string {
+  return p === null ? "n/a" : p >= 10 ? `${p.toFixed(0)}%` : `${p.toPrecision(2)}%`;
+}
+
 export function formatTable(rows: readonly ResultRow[], workloads: readonly Workload[]): string {
   const table = new Table({
-    head: ["workload", "module", "S×N×I×H", "impl", "median ms", "GFLOP/s", "time / ORT", "peak MB", "samples×calls"],
-    colAligns: ["left", "left", "left", "left", "right", "right", "right", "right", "right"],
+    head: ["workload", "module", "S×N×I×H", "impl", "median ms", "GFLOP/s", "% peak", "time / ORT", "peak MB", "samples×calls"],
+    colAligns: ["left", "left", "left", "left", "right", "right", "right", "right", "right", "right"],
     style: { head: [], border: [] },
     // No rule between rows: a compact table reads better with a dozen rows.
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
@@ -60,6 +66,7 @@ export function formatTable(rows: readonly ResultRow[], workloads: readonly Work
       r.implementation,
       fmtMs(r.medianMs),
       fmtGflops(r.gflops),
+      fmtPercent(r.percentOfPeak),
       fmtRatio(r.ratioToOnnxruntime),
       r.peakRssMB === null ? "n/a" : r.peakRssMB.toFixed(1),
       `${r.samples}×${r.callsPerSample}`,
@@ -71,13 +78,13 @@ export function formatTable(rows: readonly ResultRow[], workloads: readonly Work
 /** A Markdown version of the table, for docs/benchmark.md. */
 export function formatMarkdown(rows: readonly ResultRow[], workloads: readonly Workload[]): string {
   const lines = [
-    "| workload | module | S×N×I×H | impl | median ms | GFLOP/s | time / ORT | peak MB |",
-    "|---|---|---|---|---:|---:|---:|---:|",
+    "| workload | module | S×N×I×H | impl | median ms | GFLOP/s | % peak | time / ORT | peak MB |",
+    "|---|---|---|---|---:|---:|---:|---:|---:|",
   ];
   for (const r of rows) {
     const w = workloads.find((x) => x.name === r.workload);
     lines.push(
-      `| ${r.workload} | ${r.module} | ${w ? describeShape(w) : ""} | ${r.implementation} | ${fmtMs(r.medianMs)} | ${fmtGflops(r.gflops)} | ${fmtRatio(r.ratioToOnnxruntime)} | ${r.peakRssMB === null ? "n/a" : r.peakRssMB.toFixed(1)} |`,
+      `| ${r.workload} | ${r.module} | ${w ? describeShape(w) : ""} | ${r.implementation} | ${fmtMs(r.medianMs)} | ${fmtGflops(r.gflops)} | ${fmtPercent(r.percentOfPeak)} | ${fmtRatio(r.ratioToOnnxruntime)} | ${r.peakRssMB === null ? "n/a" : r.peakRssMB.toFixed(1)} |`,
     );
   }
   return lines.join("\n");

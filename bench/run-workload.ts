@@ -52,6 +52,7 @@ export async function runWorkload(
   profile: Profile,
   seed: number,
   log: (line: string) => void,
+  peakGflops: number | null = null,
 ): Promise<ResultRow[]> {
   const data = makeWorkloadData(w, seed);
   const prepared: Prepared[] = [];
@@ -98,6 +99,7 @@ export async function runWorkload(
         implementation: p.impl.name,
         medianMs,
         gflops: gflops(flops, medianMs),
+        percentOfPeak: peakGflops === null ? null : (100 * gflops(flops, medianMs)) / peakGflops,
         ratioToOnnxruntime: medianMs / ortMedian,
         minMs: Math.min(...p.samplesMs),
         maxMs: Math.max(...p.samplesMs),

@@ -14,6 +14,7 @@ import { onnxruntimeWebImplementation } from "../bench/impl/onnxruntime.js";
 import { tfjsImplementation, tfjsWasmImplementation } from "../bench/impl/tfjs.js";
 import type { Implementation } from "../bench/impl/types.js";
 import { tsImplementation } from "../bench/impl/ts.js";
+import { measureF32x4Peak } from "../bench/peak.js";
 import { reportError } from "../bench/report-error.js";
 import { checkSameComputation, SanityError } from "../bench/sanity.js";
 import { callsPerSample, gflops, median } from "../bench/timing.js";
@@ -231,6 +232,15 @@ describe("bench ONNX model, gate order", () => {
     expect(exitCode).toBe(1);
     expect(line).not.toContain("\n");
     expect(line).toMatch(/^bench: ts output differs from onnxruntime on workload tiny .*Tensor-likes are not close!; Mismatched elements: /);
+  });
+});
+
+describe("bench f32x4 peak", () => {
+  it("measures a positive multiply-add throughput where WebAssembly SIMD exists (Node 20)", () => {
+    const peak = measureF32x4Peak();
+    expect(peak).not.toBeNull();
+    expect(peak!).toBeGreaterThan(0.1);
+    expect(Number.isFinite(peak!)).toBe(true);
   });
 });
 

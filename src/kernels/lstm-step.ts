@@ -30,14 +30,15 @@ export function lstmFamily(hiddenSize: number, projSize: number): GateFamily {
       for (let b = 0; b < n; b++) {
         const row = gOff + b * gLd;
         const ihRow = ihOff + b * ihLd;
-        for (let j = 0; j < 4 * H; j++) g[row + j] = g[row + j]! + ih[ihRow + j]!;
         const cRow = b * H;
         const oRow = outOff + b * outLd;
+        // fr(g + ih) is the rounding of torch's `.add_(input gates)` store, done in registers
+        // rather than by a store into g and a second pass (same values, one pass fewer).
         for (let j = 0; j < H; j++) {
-          const ig = fr(sigmoid(g[row + j]!));
-          const fg = fr(sigmoid(g[row + H + j]!));
-          const gg = fr(th(g[row + 2 * H + j]!));
-          const og = fr(sigmoid(g[row + 3 * H + j]!));
+          const ig = fr(sigmoid(fr(g[row + j]! + ih[ihRow + j]!)));
+          const fg = fr(sigmoid(fr(g[row + H + j]! + ih[ihRow + H + j]!)));
+          const gg = fr(th(fr(g[row + 2 * H + j]! + ih[ihRow + 2 * H + j]!)));
+          const og = fr(sigmoid(fr(g[row + 3 * H + j]! + ih[ihRow + 3 * H + j]!)));
           const cy = fr(fr(fg * c[cRow + j]!) + fr(ig * gg));
           c[cRow + j] = cy;
           out[oRow + j] = og * fr(th(cy));
