@@ -49,13 +49,23 @@ describe("errorOverTime charges each element to its step and direction", () => {
   });
 });
 
-describe("on the bundled large case", () => {
+describe("on the bundled seq-64 cases (RNN, LSTM, GRU)", () => {
+  type Row = {
+    case: string;
+    dtype: string;
+    oracle: string;
+    tensor: string;
+    maxAbsDiff: number;
+    headroom: number;
+    overTime: { directions: string[]; maxAbsDiff: number[][]; headroom: number[][] } | null;
+  };
+  let rows: Row[] = [];
+
   it("the per-step series cover every step and direction and their extremes are the comparison's", async () => {
-    const run = await runCli(["check", "--filter", "RNN-large-*", "--reporter", "json"]);
+    const run = await runCli(["check", "--filter", "*-large-seq64-*", "--reporter", "json"]);
     expect(run.code).toBe(0);
-    type Row = { tensor: string; maxAbsDiff: number; headroom: number; overTime: { directions: string[]; maxAbsDiff: number[][]; headroom: number[][] } | null };
-    const rows = (JSON.parse(run.stdout) as { comparisons: Row[] }).comparisons;
-    expect(rows.length).toBeGreaterThan(0);
+    rows = (JSON.parse(run.stdout) as { comparisons: Row[] }).comparisons;
+    expect(new Set(rows.map((r) => r.case.split("-")[0]))).toEqual(new Set(["RNN", "LSTM", "GRU"]));
     for (const r of rows) {
       if (r.tensor !== "output") {
         expect(r.overTime).toBeNull();
@@ -66,6 +76,21 @@ describe("on the bundled large case", () => {
       for (const series of [...(o?.maxAbsDiff ?? []), ...(o?.headroom ?? [])]) expect(series).toHaveLength(64);
       expect(Math.max(...(o?.maxAbsDiff.flat() ?? []))).toBe(r.maxAbsDiff);
       expect(Math.min(...(o?.headroom.flat() ?? []))).toBe(r.headroom);
+    }
+  });
+
+  // README says these cases' error does not accumulate over time: the last 16 steps a direction
+  // runs are never much worse than its first 16 (the reverse direction runs from step 63 down).
+  it("error does not grow along the sequence (what README states)", () => {
+    const outputs = rows.filter((r) => r.tensor === "output");
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const r of outputs) {
+      r.overTime?.maxAbsDiff.forEach((series, d) => {
+        const inRunOrder = d === 0 ? series : [...series].reverse();
+        const early = Math.max(...inRunOrder.slice(0, 16));
+        const late = Math.max(...inRunOrder.slice(-16));
+        expect(late / early, `${r.case} ${r.oracle} ${r.overTime?.directions[d]}`).toBeLessThan(2.5);
+      });
     }
   });
 });
