@@ -19,7 +19,7 @@ import type { Fixture, FixtureTensor } from "../src/fixtures/types.js";
 import { moduleFromFixture } from "../src/nn/from-torch.js";
 import { GRU } from "../src/nn/gru.js";
 import { runTypeScript } from "../src/oracles/typescript.js";
-import type { Int64Tensor } from "../src/tensor/int64-tensor.js";
+import { Int64Tensor } from "../src/tensor/int64-tensor.js";
 import { Tensor } from "../src/tensor/tensor.js";
 import { loadOnnxCaseFixture, onnxFixturesDir, onnxManifest } from "./helpers/onnx-cases.js";
 import { miniGru, miniLstm } from "./helpers/mini-recurrent.js";
@@ -249,6 +249,22 @@ describe("packed-sequence porting bugs are caught", () => {
       const states = name === NEGATIVE_CASES.lstmPacked ? ["h_n", "c_n"] : ["h_n"];
       const left = Object.fromEntries(states.map((s) => [s, permuteBatch(float(ours[s], s), sorted)]));
       expect(expectCaught(f, left, states)).toEqual(states);
+    }
+  });
+
+  it(`the PackedSequence bookkeeping wrong: no sorting, every step at full batch, lengths off by one (${NEGATIVE_CASES.lstmPacked})`, async () => {
+    const f = await named(NEGATIVE_CASES.lstmPacked);
+    const ours = runTypeScript(f);
+    const batch = lengthsOf(f).length;
+    const steps = (ours.batch_sizes as Int64Tensor).data.length;
+    const wrong: Record<string, FixtureTensor> = {
+      sorted_indices: Int64Tensor.of(Array.from({ length: batch }, (_, i) => i)),
+      batch_sizes: Int64Tensor.of(new Array<number>(steps).fill(batch)),
+      output_lengths: Int64Tensor.of(lengthsOf(f).map((n) => n - 1)),
+    };
+    expect(expectCaught(f, wrong, Object.keys(wrong))).toEqual(Object.keys(wrong));
+    for (const name of Object.keys(wrong)) {
+      expect(compareAny(wrong[name] as FixtureTensor, expected(f, name), { name }).message).toMatch(/^Tensor-likes are not equal!/);
     }
   });
 
