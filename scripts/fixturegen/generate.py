@@ -52,6 +52,10 @@ def generate(out: pathlib.Path, cases: list[Case], skip_onnx: bool) -> dict[str,
     # onnxruntime and onnx load slowly; --skip-onnx (development only) does without them.
     export_case = None if skip_onnx else importlib.import_module(f"{__package__}.onnx_export").export_case
     configure_torch()
+    if export_case is not None:
+        # The attribute checks that guard every graph must themselves refuse what they claim to.
+        refused = importlib.import_module(f"{__package__}.onnx_checks_selftest").run()
+        print(f"onnx_checks refused all {refused} deliberately broken graphs", file=sys.stderr)
     entries = []
     started = time.monotonic()
     for i, case in enumerate(cases, 1):
