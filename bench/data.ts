@@ -1,6 +1,6 @@
 /** Seeded weights and inputs, so every implementation (and every run of the bench) sees the same numbers. */
-import { layerSuffix, mulberry32 } from "../src/nn/parameters.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { layerSuffix, mulberry32 } from "../src/core/nn/parameters.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 import { gateCount, layerInputSize, numDirections, type Workload } from "./workloads.js";
 
 function uniform(random: () => number, length: number, bound: number): Float32Array {

@@ -10,9 +10,7 @@
  * over this figure.
  */
 import { performance } from "node:perf_hooks";
-import {
-  END, F32X4_ADD, F32X4_MUL, get, I32, I32_ADD, I32_LT_U, i32Const, name, section, set, simd, uleb, V128, vec, emitter,
-} from "../src/kernels/wasm-bytes.js";
+import { END, F32X4_ADD, F32X4_MUL, get, I32, I32_ADD, I32_LT_U, i32Const, name, section, set, simd, uleb, V128, vec, emitter } from "../src/core/kernels/wasm-bytes.js";
 
 const ACCS = 8;
 

@@ -4,8 +4,8 @@
  * the shared reference because it is an independent implementation of the same RNN; if the check
  * fails the bench stops, since it would be timing different computations.
  */
-import { compareTensors } from "../src/compare/assert-close.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { compareTensors } from "../src/core/compare/assert-close.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 import type { ImplementationName } from "./impl/types.js";
 import { describeShape, numDirections, type Workload } from "./workloads.js";
 

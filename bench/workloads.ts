@@ -1,5 +1,5 @@
 /** The benchmark's shape ladder and the arithmetic that turns a shape into a FLOP count. */
-import { mulberry32 } from "../src/nn/parameters.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
 
 /** The torch.nn class a workload runs; the gated ones stack 3 (GRU) or 4 (LSTM) gates per weight. */
 export type BenchModule = "RNN" | "LSTM" | "GRU";

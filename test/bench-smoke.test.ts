@@ -8,7 +8,7 @@ import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { parseArgs, UsageError } from "../bench/args.js";
 import { makeWorkloadData, type WorkloadData } from "../bench/data.js";
-import { layerSuffix, mulberry32 } from "../src/nn/parameters.js";
+import { layerSuffix, mulberry32 } from "../src/core/nn/parameters.js";
 import { buildRnnModel } from "../bench/impl/onnx-model.js";
 import { onnxruntimeWebImplementation } from "../bench/impl/onnxruntime.js";
 import { tfjsImplementation, tfjsWasmImplementation } from "../bench/impl/tfjs.js";
@@ -19,7 +19,7 @@ import { reportError } from "../bench/report-error.js";
 import { checkSameComputation, SanityError } from "../bench/sanity.js";
 import { callsPerSample, gflops, median } from "../bench/timing.js";
 import { BENCH_MODULES, filterWorkloads, uniformLengths, forwardFlops, layerInputSize, WORKLOADS, type BenchModule, type Workload } from "../bench/workloads.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 const tinyOf = (module: BenchModule): Workload => ({
   name: module === "RNN" ? "tiny" : `${module.toLowerCase()}-tiny`,

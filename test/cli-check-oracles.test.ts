@@ -5,8 +5,8 @@
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_FIXTURES_DIR, readManifest } from "../src/fixtures/manifest.js";
-import type { Manifest, ManifestCase } from "../src/fixtures/types.js";
+import { DEFAULT_FIXTURES_DIR, readManifest } from "../src/node/readers/manifest.js";
+import type { Manifest, ManifestCase } from "../src/core/format/types.js";
 import { perturbedCopy, runCli, removeTempDirs, tempDir } from "./helpers/cli-run.js";
 
 afterAll(removeTempDirs);

@@ -9,8 +9,8 @@ import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { decode, encode } from "@msgpack/msgpack";
 import { afterAll, describe, expect, it } from "vitest";
-import { exitQuietlyOnClosedStdout } from "../src/cli/io.js";
-import { renderJunit } from "../src/report/junit.js";
+import { exitQuietlyOnClosedStdout } from "../src/node/cli/io.js";
+import { renderJunit } from "../src/node/report/junit.js";
 import { syntheticResult } from "./helpers/check-result.js";
 import { bundled, plainCopy, removeTempDirs, runCli, tempDir, type CliRun } from "./helpers/cli-run.js";
 

@@ -3,10 +3,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { formatValue } from "../src/cli/inspect.js";
-import { DEFAULT_FIXTURES_DIR, readManifest } from "../src/fixtures/manifest.js";
-import { readFixture } from "../src/fixtures/msgpack.js";
-import type { Tensor } from "../src/tensor/tensor.js";
+import { formatValue } from "../src/node/cli/inspect.js";
+import { DEFAULT_FIXTURES_DIR, readManifest } from "../src/node/readers/manifest.js";
+import { readFixture } from "../src/node/readers/fixture-file.js";
+import type { Tensor } from "../src/core/tensor/tensor.js";
 import { bundled, runCli, removeTempDirs, tempDir } from "./helpers/cli-run.js";
 
 afterAll(removeTempDirs);

@@ -1,9 +1,9 @@
 /** Command-line option parsing: reporter/--out pairing, filters. */
 import { describe, expect, it } from "vitest";
-import { compileFilter, compileFilters } from "../src/cli/filter.js";
-import { colorEnabled } from "../src/cli/io.js";
-import { foldOutOptions, parseReporters } from "../src/cli/reporters.js";
-import { UsageError } from "../src/cli/usage-error.js";
+import { compileFilter, compileFilters } from "../src/node/cli/filter.js";
+import { colorEnabled } from "../src/node/cli/io.js";
+import { foldOutOptions, parseReporters } from "../src/node/cli/reporters.js";
+import { UsageError } from "../src/node/cli/usage-error.js";
 
 describe("--reporter NAME[:FILE] and --out", () => {
   it("defaults to pretty on stdout", () => {

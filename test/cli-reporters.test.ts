@@ -1,9 +1,9 @@
 /** The three reporters as pure functions of a small synthetic CheckResult. */
 import { describe, expect, it } from "vitest";
-import { renderJson } from "../src/report/json.js";
-import { escapeAttr, escapeText, renderJunit } from "../src/report/junit.js";
-import { formatHeadroom } from "../src/report/format.js";
-import { renderPretty } from "../src/report/pretty.js";
+import { renderJson } from "../src/node/report/json.js";
+import { escapeAttr, escapeText, renderJunit } from "../src/node/report/junit.js";
+import { formatHeadroom } from "../src/node/report/format.js";
+import { renderPretty } from "../src/node/report/pretty.js";
 import { FAILING_CASE, syntheticResult } from "./helpers/check-result.js";
 import { validateJsonReport } from "./helpers/json-report-schema.js";
 import { xmlProblems } from "./helpers/xml-wellformed.js";

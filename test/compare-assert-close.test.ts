@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decode } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
-import { compareTensors } from "../src/compare/assert-close.js";
-import type { Tensor } from "../src/tensor/tensor.js";
+import { compareTensors } from "../src/core/compare/assert-close.js";
+import type { Tensor } from "../src/core/tensor/tensor.js";
 import { tensorFromMap } from "./helpers/tensor-map.js";
 
 interface TorchPair {

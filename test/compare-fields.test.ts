@@ -4,8 +4,8 @@
  * compare-assert-close.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { assertClose, compareTensors, defaultTolerance } from "../src/compare/assert-close.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { assertClose, compareTensors, defaultTolerance } from "../src/core/compare/assert-close.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 const f64 = (values: number[], shape: number[]) => new Tensor(Float64Array.from(values), shape);
 const f32 = (values: number[], shape: number[]) => new Tensor(Float32Array.from(values), shape);

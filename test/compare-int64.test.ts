@@ -4,9 +4,9 @@
  *   assert_close(torch.tensor([1, 2, 3]), torch.tensor([1, 3, 5])), and so on below.
  */
 import { describe, expect, it } from "vitest";
-import { compareAny } from "../src/compare/compare-any.js";
-import { Int64Tensor } from "../src/tensor/int64-tensor.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { compareAny } from "../src/core/compare/compare-any.js";
+import { Int64Tensor } from "../src/core/tensor/int64-tensor.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 const ints = (values: number[]): Int64Tensor => Int64Tensor.of(values);
 

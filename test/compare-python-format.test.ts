@@ -1,6 +1,6 @@
 /** Python's float/percent/tuple text; expected strings were printed by Python 3.11 itself. */
 import { describe, expect, it } from "vitest";
-import { pyFloatRepr, pyPercent, pyStrRepr, pyTuple, torchSize } from "../src/compare/python-format.js";
+import { pyFloatRepr, pyPercent, pyStrRepr, pyTuple, torchSize } from "../src/core/compare/python-format.js";
 
 describe("pyFloatRepr matches repr(float)", () => {
   it.each([

@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { FixtureError } from "../src/errors.js";
+import { FixtureError } from "../src/core/errors.js";
 import {
   DEFAULT_FIXTURES_DIR,
   checkListedFile,
@@ -16,8 +16,8 @@ import {
   parseManifest,
   readManifest,
   verifyManifest,
-} from "../src/fixtures/manifest.js";
-import { readFixture } from "../src/fixtures/msgpack.js";
+} from "../src/node/readers/manifest.js";
+import { readFixture } from "../src/node/readers/fixture-file.js";
 import { fixtureErrorOf, fixtureErrorOfAsync } from "./helpers/fixture-bytes.js";
 
 const manifest = await readManifest(DEFAULT_FIXTURES_DIR);

@@ -4,9 +4,9 @@
  * file and the field; the bad inputs are generator-written samples mutated in memory.
  */
 import { describe, expect, test } from "vitest";
-import { decodeFixture } from "../src/fixtures/msgpack.js";
-import { expectedStateDictShapes } from "../src/fixtures/validate-shapes.js";
-import { Int64Tensor } from "../src/tensor/int64-tensor.js";
+import { decodeFixture } from "../src/core/format/msgpack.js";
+import { expectedStateDictShapes } from "../src/core/format/validate-shapes.js";
+import { Int64Tensor } from "../src/core/tensor/int64-tensor.js";
 import { CELL_FIXTURE, V2, child, encodeRaw, fixtureBytes, fixtureErrorOf, int64Map, rawFixture, tensorMap, type RawMap } from "./helpers/fixture-bytes.js";
 
 const F = "fixtures/x.msgpack";

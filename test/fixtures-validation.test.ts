@@ -6,9 +6,10 @@ import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { decodeFixture, readFixture } from "../src/fixtures/msgpack.js";
-import { MAX_FIXTURE_BYTES, MAX_TENSOR_ELEMENTS } from "../src/fixtures/limits.js";
-import { expectedStateDictShapes } from "../src/fixtures/validate-shapes.js";
+import { decodeFixture } from "../src/core/format/msgpack.js";
+import { readFixture } from "../src/node/readers/fixture-file.js";
+import { MAX_FIXTURE_BYTES, MAX_TENSOR_ELEMENTS } from "../src/core/format/limits.js";
+import { expectedStateDictShapes } from "../src/core/format/validate-shapes.js";
 import {
   CELL_FIXTURE,
   F64_FIXTURE,

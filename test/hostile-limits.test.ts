@@ -5,17 +5,17 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { FixtureError, ModuleError, RnnParityError } from "../src/errors.js";
-import { MAX_ONNX_BYTES } from "../src/fixtures/limits.js";
-import { ONNX_FLOAT, encodeOnnxModel, type OnnxModelProto, type OnnxNodeProto, type OnnxTensorProto } from "../src/fixtures/onnx-proto.js";
-import { moduleFromOnnx } from "../src/nn/from-onnx.js";
-import { GRU } from "../src/nn/gru.js";
-import { GRUCell } from "../src/nn/gru-cell.js";
-import { MAX_MODULE_DIM, MAX_MODULE_PARAMETERS } from "../src/nn/limits.js";
-import { LSTM } from "../src/nn/lstm.js";
-import { LSTMCell } from "../src/nn/lstm-cell.js";
-import { RNN } from "../src/nn/rnn.js";
-import { RNNCell } from "../src/nn/rnn-cell.js";
+import { FixtureError, ModuleError, RnnParityError } from "../src/core/errors.js";
+import { MAX_ONNX_BYTES } from "../src/core/format/limits.js";
+import { ONNX_FLOAT, encodeOnnxModel, type OnnxModelProto, type OnnxNodeProto, type OnnxTensorProto } from "../src/core/onnx/onnx-proto.js";
+import { moduleFromOnnx } from "../src/node/readers/onnx-file.js";
+import { GRU } from "../src/core/nn/gru.js";
+import { GRUCell } from "../src/core/nn/gru-cell.js";
+import { MAX_MODULE_DIM, MAX_MODULE_PARAMETERS } from "../src/core/nn/limits.js";
+import { LSTM } from "../src/core/nn/lstm.js";
+import { LSTMCell } from "../src/core/nn/lstm-cell.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import { RNNCell } from "../src/core/nn/rnn-cell.js";
 import { bundled, plainCopy, removeTempDirs, runCli, tempDir } from "./helpers/cli-run.js";
 
 afterAll(removeTempDirs);

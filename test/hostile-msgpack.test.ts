@@ -3,9 +3,9 @@
 // one silently won), and an integer beyond 2^53 is worded as such.
 import { encode } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
-import { MAX_MSGPACK_DEPTH, MAX_MSGPACK_OBJECTS } from "../src/fixtures/limits.js";
-import { decodeFixture } from "../src/fixtures/msgpack.js";
-import { scanMsgpack } from "../src/fixtures/msgpack-scan.js";
+import { MAX_MSGPACK_DEPTH, MAX_MSGPACK_OBJECTS } from "../src/core/format/limits.js";
+import { decodeFixture } from "../src/core/format/msgpack.js";
+import { scanMsgpack } from "../src/core/format/msgpack-scan.js";
 import { CELL_FIXTURE, RNN_FIXTURE, encodeRaw, fixtureBytes, fixtureErrorOf, rawFixture } from "./helpers/fixture-bytes.js";
 
 const F = "x.msgpack";

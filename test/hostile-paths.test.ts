@@ -6,8 +6,8 @@ import { closeSync, constants, openSync } from "node:fs";
 import { copyFile, mkdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { readManifest, verifyManifest } from "../src/fixtures/manifest.js";
-import type { ManifestCase } from "../src/fixtures/types.js";
+import { readManifest, verifyManifest } from "../src/node/readers/manifest.js";
+import type { ManifestCase } from "../src/core/format/types.js";
 import { bundled, removeTempDirs, runCli, tempDir, type CliRun } from "./helpers/cli-run.js";
 
 afterAll(removeTempDirs);

@@ -6,11 +6,11 @@ import { link, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { FixtureError } from "../src/errors.js";
-import { encodeOnnxModel, type OnnxModelProto, type OnnxNodeProto, type OnnxTensorProto } from "../src/fixtures/onnx-proto.js";
-import { MAX_ORT_TENSOR_ELEMENTS } from "../src/oracles/onnx-allocation.js";
-import { SESSION_OPTIONS, runOnnxModel } from "../src/oracles/onnxruntime.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { FixtureError } from "../src/core/errors.js";
+import { encodeOnnxModel, type OnnxModelProto, type OnnxNodeProto, type OnnxTensorProto } from "../src/core/onnx/onnx-proto.js";
+import { MAX_ORT_TENSOR_ELEMENTS } from "../src/node/oracles/onnx-allocation.js";
+import { SESSION_OPTIONS, runOnnxModel } from "../src/node/oracles/onnxruntime.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 import { bundled, plainCopy, removeTempDirs, runCli, tempDir, type CliRun } from "./helpers/cli-run.js";
 
 afterAll(removeTempDirs);

@@ -3,12 +3,12 @@
 // the previous call's input left in its memory (stale results). Cause 8: compareTensors of
 // non-tensors is a clear error, not a TypeError from inside the loop.
 import { describe, expect, it } from "vitest";
-import { compareTensors, assertClose } from "../src/compare/assert-close.js";
-import { ModuleError, RnnParityError } from "../src/errors.js";
-import { mulberry32 } from "../src/nn/parameters.js";
-import { RNN } from "../src/nn/rnn.js";
-import { RNNCell } from "../src/nn/rnn-cell.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { compareTensors, assertClose } from "../src/core/compare/assert-close.js";
+import { ModuleError, RnnParityError } from "../src/core/errors.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import { RNNCell } from "../src/core/nn/rnn-cell.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 const random = mulberry32(9);
 function randn(shape: number[]): Tensor {

@@ -3,11 +3,11 @@
 // 20,000 live RNNs must not each reserve a memory (after ~12,950 every first forward spent ~1.7 s
 // failing to). The engine-vs-scalar bit identity is test/kernels-wasm.test.ts.
 import { describe, expect, it, vi } from "vitest";
-import { WasmLayerEngine } from "../src/kernels/wasm-layer.js";
-import { WasmRnnEngine, align16, roundUp4 } from "../src/kernels/wasm-rnn.js";
-import { mulberry32 } from "../src/nn/parameters.js";
-import { RNN } from "../src/nn/rnn.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { WasmLayerEngine } from "../src/core/kernels/wasm-layer.js";
+import { WasmRnnEngine, align16, roundUp4 } from "../src/core/kernels/wasm-rnn.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 describe("addresses of 2 GiB and more", () => {
   it("align16 and roundUp4 are exact past 2^31 and 2^32", () => {

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { gemmABt } from "../src/kernels/gemm.js";
-import { WasmLayerEngine } from "../src/kernels/wasm-layer.js";
-import { instantiateSgemm, packF32, SGEMM_MR, SGEMM_NB } from "../src/kernels/wasm-sgemm.js";
-import { GRU } from "../src/nn/gru.js";
-import { LSTM } from "../src/nn/lstm.js";
-import { packPaddedSequence } from "../src/nn/pack.js";
-import { PackedSequence } from "../src/nn/packed-sequence.js";
-import { mulberry32 } from "../src/nn/parameters.js";
-import { RNN } from "../src/nn/rnn.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { gemmABt } from "../src/core/kernels/gemm.js";
+import { WasmLayerEngine } from "../src/core/kernels/wasm-layer.js";
+import { instantiateSgemm, packF32, SGEMM_MR, SGEMM_NB } from "../src/core/kernels/wasm-sgemm.js";
+import { GRU } from "../src/core/nn/gru.js";
+import { LSTM } from "../src/core/nn/lstm.js";
+import { packPaddedSequence } from "../src/core/nn/pack.js";
+import { PackedSequence } from "../src/core/nn/packed-sequence.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 // Internal consistency of the float32 paths: parity with PyTorch is proven by the parity suite,
 // which runs fixtures through both (small ones scalar, larger ones on WebAssembly). Here the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tanhF32 } from "../src/kernels/tanh-f32.js";
+import { tanhF32 } from "../src/core/kernels/tanh-f32.js";
 
 // Math.tanh rounded to float32 is what the float32 path computed before tanhF32, so agreement
 // with it keeps that path's torch parity (test/parity.test.ts runs both dtypes). Every float32

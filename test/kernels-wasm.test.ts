@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { gemmABt } from "../src/kernels/gemm.js";
-import { instantiateKernels, packTransposed } from "../src/kernels/wasm-gemm.js";
-import { resetSharedSgemm, WasmLayerEngine } from "../src/kernels/wasm-layer.js";
-import { WasmRnnEngine, resetSharedKernels } from "../src/kernels/wasm-rnn.js";
-import type { RNNOptions } from "../src/nn/options.js";
-import { RNN } from "../src/nn/rnn.js";
-import type { DType } from "../src/tensor/dtype.js";
-import { Tensor } from "../src/tensor/tensor.js";
-import { mulberry32 } from "../src/nn/parameters.js";
+import { gemmABt } from "../src/core/kernels/gemm.js";
+import { instantiateKernels, packTransposed } from "../src/core/kernels/wasm-gemm.js";
+import { resetSharedSgemm, WasmLayerEngine } from "../src/core/kernels/wasm-layer.js";
+import { WasmRnnEngine, resetSharedKernels } from "../src/core/kernels/wasm-rnn.js";
+import type { RNNOptions } from "../src/core/nn/options.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import type { DType } from "../src/core/tensor/dtype.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
 
 // Internal consistency only: parity with PyTorch is proven by test/parity.test.ts, which runs
 // fixtures through both kernels (the small ones on the scalar path, the larger on WebAssembly).

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { GRU } from "../src/nn/gru.js";
-import { GRUCell } from "../src/nn/gru-cell.js";
-import { LSTM } from "../src/nn/lstm.js";
-import { LSTMCell } from "../src/nn/lstm-cell.js";
-import { packPaddedSequence } from "../src/nn/pack.js";
-import { mulberry32 } from "../src/nn/parameters.js";
-import { RNN } from "../src/nn/rnn.js";
-import { RNNCell } from "../src/nn/rnn-cell.js";
-import type { DType } from "../src/tensor/dtype.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { GRU } from "../src/core/nn/gru.js";
+import { GRUCell } from "../src/core/nn/gru-cell.js";
+import { LSTM } from "../src/core/nn/lstm.js";
+import { LSTMCell } from "../src/core/nn/lstm-cell.js";
+import { packPaddedSequence } from "../src/core/nn/pack.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import { RNNCell } from "../src/core/nn/rnn-cell.js";
+import type { DType } from "../src/core/tensor/dtype.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 // Modules keep scratch buffers between calls (and the WebAssembly engine its own memory); the
 // tensors they return must be fresh, and nothing a caller does to them, or passes in, may leak

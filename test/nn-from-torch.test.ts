@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ModuleError, StateDictError } from "../src/errors.js";
-import type { Fixture, RNNFixture, RNNCellFixture } from "../src/fixtures/types.js";
-import { moduleFromFixture, moduleFromTorchConfig } from "../src/nn/from-torch.js";
-import { RNN } from "../src/nn/rnn.js";
-import { RNNCell } from "../src/nn/rnn-cell.js";
-import { runTypeScript } from "../src/oracles/typescript.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { ModuleError, StateDictError } from "../src/core/errors.js";
+import type { Fixture, RNNFixture, RNNCellFixture } from "../src/core/format/types.js";
+import { moduleFromFixture, moduleFromTorchConfig } from "../src/core/nn/from-torch.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import { RNNCell } from "../src/core/nn/rnn-cell.js";
+import { runTypeScript } from "../src/core/oracle/typescript.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 const rnnConfig = {
   input_size: 4, hidden_size: 2, num_layers: 3, nonlinearity: "relu", bias: false,

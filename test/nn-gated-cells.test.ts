@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ModuleError } from "../src/errors.js";
-import { GRUCell } from "../src/nn/gru-cell.js";
-import { LSTMCell } from "../src/nn/lstm-cell.js";
-import { mulberry32 } from "../src/nn/parameters.js";
-import type { DType } from "../src/tensor/dtype.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { ModuleError } from "../src/core/errors.js";
+import { GRUCell } from "../src/core/nn/gru-cell.js";
+import { LSTMCell } from "../src/core/nn/lstm-cell.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
+import type { DType } from "../src/core/tensor/dtype.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 const rand = mulberry32(23);
 function randn(shape: number[], dtype: DType = "float32"): Tensor {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ModuleError } from "../src/errors.js";
-import { GRU } from "../src/nn/gru.js";
-import { GRUCell } from "../src/nn/gru-cell.js";
-import { LSTM } from "../src/nn/lstm.js";
-import { LSTMCell } from "../src/nn/lstm-cell.js";
-import { mulberry32 } from "../src/nn/parameters.js";
-import type { DType } from "../src/tensor/dtype.js";
-import { Tensor, numel } from "../src/tensor/tensor.js";
+import { ModuleError } from "../src/core/errors.js";
+import { GRU } from "../src/core/nn/gru.js";
+import { GRUCell } from "../src/core/nn/gru-cell.js";
+import { LSTM } from "../src/core/nn/lstm.js";
+import { LSTMCell } from "../src/core/nn/lstm-cell.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
+import type { DType } from "../src/core/tensor/dtype.js";
+import { Tensor, numel } from "../src/core/tensor/tensor.js";
 
 // Shapes, wording and internal consistency. Values against PyTorch come from the fixtures
 // (test/parity.test.ts); nothing here is an expected tensor.

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ModuleError } from "../src/errors.js";
-import { GRU } from "../src/nn/gru.js";
-import { GRUCell } from "../src/nn/gru-cell.js";
-import { LSTM } from "../src/nn/lstm.js";
-import { LSTMCell } from "../src/nn/lstm-cell.js";
-import type { GatedCellOptions, GRUOptions, LSTMOptions } from "../src/nn/options.js";
+import { ModuleError } from "../src/core/errors.js";
+import { GRU } from "../src/core/nn/gru.js";
+import { GRUCell } from "../src/core/nn/gru-cell.js";
+import { LSTM } from "../src/core/nn/lstm.js";
+import { LSTMCell } from "../src/core/nn/lstm-cell.js";
+import type { GatedCellOptions, GRUOptions, LSTMOptions } from "../src/core/nn/options.js";
 
 /** Plain-JS callers bypass the option types; the tests do the same on purpose. */
 const lstm = (o: Record<string, unknown>) => () => new LSTM(o as unknown as LSTMOptions);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ModuleError } from "../src/errors.js";
-import { RNN } from "../src/nn/rnn.js";
-import { RNNCell } from "../src/nn/rnn-cell.js";
-import type { RNNCellOptions, RNNOptions } from "../src/nn/options.js";
+import { ModuleError } from "../src/core/errors.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import { RNNCell } from "../src/core/nn/rnn-cell.js";
+import type { RNNCellOptions, RNNOptions } from "../src/core/nn/options.js";
 
 /** Plain-JS callers bypass the option types; the tests do the same on purpose. */
 const rnn = (o: Record<string, unknown>) => () => new RNN(o as unknown as RNNOptions);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ModuleError } from "../src/errors.js";
-import { packPaddedSequence, packSequence, padPackedSequence, padSequence } from "../src/nn/pack.js";
-import { PackedSequence } from "../src/nn/packed-sequence.js";
-import { mulberry32 } from "../src/nn/parameters.js";
-import { Int64Tensor } from "../src/tensor/int64-tensor.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { ModuleError } from "../src/core/errors.js";
+import { packPaddedSequence, packSequence, padPackedSequence, padSequence } from "../src/core/nn/pack.js";
+import { PackedSequence } from "../src/core/nn/packed-sequence.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
+import { Int64Tensor } from "../src/core/tensor/int64-tensor.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 const rand = mulberry32(31);
 function randn(shape: number[]): Tensor {

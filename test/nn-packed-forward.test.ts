@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ModuleError } from "../src/errors.js";
-import { GRU } from "../src/nn/gru.js";
-import { LSTM } from "../src/nn/lstm.js";
-import { packPaddedSequence, padPackedSequence } from "../src/nn/pack.js";
-import { PackedSequence } from "../src/nn/packed-sequence.js";
-import { mulberry32 } from "../src/nn/parameters.js";
-import { RNN } from "../src/nn/rnn.js";
-import type { DType } from "../src/tensor/dtype.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { ModuleError } from "../src/core/errors.js";
+import { GRU } from "../src/core/nn/gru.js";
+import { LSTM } from "../src/core/nn/lstm.js";
+import { packPaddedSequence, padPackedSequence } from "../src/core/nn/pack.js";
+import { PackedSequence } from "../src/core/nn/packed-sequence.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import type { DType } from "../src/core/tensor/dtype.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 // A packed batch must compute, for every sequence, exactly what that sequence alone computes:
 // its own length, the reverse direction from its own last step, its own h0 row, its hN row in

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { RNN } from "../src/nn/rnn.js";
-import { RNNCell } from "../src/nn/rnn-cell.js";
-import type { RNNOptions } from "../src/nn/options.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import { RNNCell } from "../src/core/nn/rnn-cell.js";
+import type { RNNOptions } from "../src/core/nn/options.js";
 
 const keysAndShapes = (sd: Record<string, { shape: readonly number[] }>) =>
   Object.entries(sd).map(([k, t]) => [k, [...t.shape]]);

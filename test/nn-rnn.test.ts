@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ModuleError } from "../src/errors.js";
-import { mulberry32 } from "../src/nn/parameters.js";
-import { RNN } from "../src/nn/rnn.js";
-import { RNNCell } from "../src/nn/rnn-cell.js";
-import type { DType } from "../src/tensor/dtype.js";
-import { Tensor, numel } from "../src/tensor/tensor.js";
+import { ModuleError } from "../src/core/errors.js";
+import { mulberry32 } from "../src/core/nn/parameters.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import { RNNCell } from "../src/core/nn/rnn-cell.js";
+import type { DType } from "../src/core/tensor/dtype.js";
+import { Tensor, numel } from "../src/core/tensor/tensor.js";
 
 const rand = mulberry32(11);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { StateDictError } from "../src/errors.js";
-import { RNN } from "../src/nn/rnn.js";
-import { RNNCell } from "../src/nn/rnn-cell.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { StateDictError } from "../src/core/errors.js";
+import { RNN } from "../src/core/nn/rnn.js";
+import { RNNCell } from "../src/core/nn/rnn-cell.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 
 const zeros = (shape: number[], dtype: "float32" | "float64" = "float32") => Tensor.zeros(shape, dtype);
 

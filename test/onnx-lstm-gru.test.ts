@@ -5,12 +5,12 @@
  * naming the node and attribute. The values are positions (iota), stating the layout, not references.
  */
 import { describe, expect, it } from "vitest";
-import { onnxModuleConfig } from "../src/fixtures/onnx-config.js";
-import { formatOnnxSummary, summarizeOnnx } from "../src/fixtures/onnx-inspect.js";
-import { ONNX_FLOAT, type OnnxAttributeProto, type OnnxModelProto, type OnnxNodeProto, type OnnxTensorProto } from "../src/fixtures/onnx-proto.js";
-import { onnxStateDict } from "../src/fixtures/onnx-weights.js";
-import type { TorchGRUConfig, TorchLSTMConfig } from "../src/fixtures/types.js";
-import type { Tensor } from "../src/tensor/tensor.js";
+import { onnxModuleConfig } from "../src/core/onnx/onnx-config.js";
+import { formatOnnxSummary, summarizeOnnx } from "../src/core/onnx/onnx-inspect.js";
+import { ONNX_FLOAT, type OnnxAttributeProto, type OnnxModelProto, type OnnxNodeProto, type OnnxTensorProto } from "../src/core/onnx/onnx-proto.js";
+import { onnxStateDict } from "../src/core/onnx/onnx-weights.js";
+import type { TorchGRUConfig, TorchLSTMConfig } from "../src/core/format/types.js";
+import type { Tensor } from "../src/core/tensor/tensor.js";
 import { fixtureErrorOf } from "./helpers/fixture-bytes.js";
 
 const H = 2;

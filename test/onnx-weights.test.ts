@@ -5,16 +5,18 @@
  * order by data flow, refusals), which state the ONNX layout, not numerical references.
  */
 import { describe, expect, it } from "vitest";
-import { compareAny } from "../src/compare/compare-any.js";
-import { FixtureError } from "../src/errors.js";
-import { onnxModuleConfig } from "../src/fixtures/onnx-config.js";
-import { summarizeOnnx } from "../src/fixtures/onnx-inspect.js";
-import { ONNX_DOUBLE, ONNX_FLOAT, decodeOnnxModel, encodeOnnxModel, readOnnxModel, type OnnxModelProto, type OnnxNodeProto, type OnnxTensorProto } from "../src/fixtures/onnx-proto.js";
-import { onnxStateDict, readOnnxStateDict } from "../src/fixtures/onnx-weights.js";
-import { isSequenceModule, type TorchRNNConfig } from "../src/fixtures/types.js";
-import { moduleFromOnnx } from "../src/nn/from-onnx.js";
-import { runModule } from "../src/oracles/typescript.js";
-import type { Tensor } from "../src/tensor/tensor.js";
+import { compareAny } from "../src/core/compare/compare-any.js";
+import { FixtureError } from "../src/core/errors.js";
+import { onnxModuleConfig } from "../src/core/onnx/onnx-config.js";
+import { summarizeOnnx } from "../src/core/onnx/onnx-inspect.js";
+import { ONNX_DOUBLE, ONNX_FLOAT, decodeOnnxModel, encodeOnnxModel, type OnnxModelProto, type OnnxNodeProto, type OnnxTensorProto } from "../src/core/onnx/onnx-proto.js";
+import { readOnnxModel } from "../src/node/readers/onnx-file.js";
+import { onnxStateDict } from "../src/core/onnx/onnx-weights.js";
+import { readOnnxStateDict } from "../src/node/readers/onnx-file.js";
+import { isSequenceModule, type TorchRNNConfig } from "../src/core/format/types.js";
+import { moduleFromOnnx } from "../src/node/readers/onnx-file.js";
+import { runModule } from "../src/core/oracle/typescript.js";
+import type { Tensor } from "../src/core/tensor/tensor.js";
 import { caseLabel, loadOnnxCaseFixture, onnxCases, onnxPath } from "./helpers/onnx-cases.js";
 import { bumpOneWeight } from "./helpers/onnx-edit.js";
 

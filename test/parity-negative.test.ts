@@ -5,11 +5,11 @@
  * ever passes, the green parity suite proves nothing about that kind of bug.
  */
 import { describe, expect, it } from "vitest";
-import { compareTensors } from "../src/compare/assert-close.js";
-import type { Fixture, FixtureTensor, ManifestCase, TorchRNNConfig } from "../src/fixtures/types.js";
-import { runTypeScript } from "../src/oracles/typescript.js";
-import type { DType } from "../src/tensor/dtype.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import { compareTensors } from "../src/core/compare/assert-close.js";
+import type { Fixture, FixtureTensor, ManifestCase, TorchRNNConfig } from "../src/core/format/types.js";
+import { runTypeScript } from "../src/core/oracle/typescript.js";
+import type { DType } from "../src/core/tensor/dtype.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 import { loadFixture, manifestCases } from "./helpers/cases.js";
 
 const DTYPES: readonly DType[] = ["float32", "float64"];

@@ -7,10 +7,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { decode } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../src/fixtures/msgpack.js";
+import { readFixture } from "../src/node/readers/fixture-file.js";
 import { fixturesDir, manifestCases } from "./helpers/cases.js";
 import { anyTensorFromMap } from "./helpers/tensor-map.js";
-import type { FixtureTensor } from "../src/fixtures/types.js";
+import type { FixtureTensor } from "../src/core/format/types.js";
 
 function sameBits(a: FixtureTensor, b: FixtureTensor): boolean {
   if (a.dtype !== b.dtype || a.shape.length !== b.shape.length || a.data.length !== b.data.length) return false;

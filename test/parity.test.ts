@@ -4,8 +4,8 @@
  * `torch vs typescript › <case> › <tensor>` and carries assert_close's message.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { compareAny } from "../src/compare/compare-any.js";
-import { runTypeScript } from "../src/oracles/typescript.js";
+import { compareAny } from "../src/core/compare/compare-any.js";
+import { runTypeScript } from "../src/core/oracle/typescript.js";
 import { failureHeading, loadFixture, manifestCases, memoOracle, outputNames } from "./helpers/cases.js";
 import { ErrorSummary } from "./helpers/summary.js";
 

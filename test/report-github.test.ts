@@ -2,7 +2,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderGithub, renderGithubSummary } from "../src/report/github.js";
+import { renderGithub, renderGithubSummary } from "../src/node/report/github.js";
 import { FAILING_CASE, syntheticResult } from "./helpers/check-result.js";
 import { perturbedCopy, plainCopy, removeTempDirs, runCli, tempDir } from "./helpers/cli-run.js";
 

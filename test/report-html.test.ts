@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_FIXTURES_DIR } from "../src/fixtures/manifest.js";
+import { DEFAULT_FIXTURES_DIR } from "../src/node/readers/manifest.js";
 import { plainCopy, perturbedCopy, removeTempDirs, runCli, tempDir } from "./helpers/cli-run.js";
 
 /** Debian's package; RNN_PARITY_CHROMIUM names another installed Chromium or Chrome (GitHub's runners). */

@@ -4,9 +4,9 @@
  * here describe a report's bookkeeping, not a parity claim.
  */
 import { describe, expect, it } from "vitest";
-import type { SequenceConfig } from "../src/fixtures/types.js";
-import { errorOverTime } from "../src/report/over-time.js";
-import { Tensor } from "../src/tensor/tensor.js";
+import type { SequenceConfig } from "../src/core/format/types.js";
+import { errorOverTime } from "../src/node/report/over-time.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 import { runCli } from "./helpers/cli-run.js";
 
 const TOL = { rtol: 0, atol: 1 };

@@ -9,8 +9,8 @@
  * for the last layer, the graph output "output". Serialised with protobufjs and ONNX's own schema.
  */
 import protobuf from "protobufjs";
-import { ONNX_SCHEMA } from "../../src/fixtures/onnx-schema.js";
-import { layerSuffix } from "../../src/nn/parameters.js";
+import { ONNX_SCHEMA } from "../../src/core/onnx/onnx-schema.js";
+import { layerSuffix } from "../../src/core/nn/parameters.js";
 import { param, type WorkloadData } from "../data.js";
 import { gateCount, layerInputSize, numDirections, type BenchModule, type Workload } from "../workloads.js";
 

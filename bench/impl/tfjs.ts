@@ -19,7 +19,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { setThreadsCount, version_wasm } from "@tensorflow/tfjs-backend-wasm";
-import { layerSuffix } from "../../src/nn/parameters.js";
+import { layerSuffix } from "../../src/core/nn/parameters.js";
 import { param, type WorkloadData } from "../data.js";
 import { gateCount, layerInputSize, numDirections, type BenchModule, type Workload } from "../workloads.js";
 import type { Implementation, Runner } from "./types.js";

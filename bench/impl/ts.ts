@@ -1,10 +1,10 @@
 /** Our TypeScript modules (src/nn), driven exactly as a user would: construct, load torch keys, forward. */
-import { GRU } from "../../src/nn/gru.js";
-import { LSTM } from "../../src/nn/lstm.js";
-import { packPaddedSequence, padPackedSequence } from "../../src/nn/pack.js";
-import type { PackedSequence } from "../../src/nn/packed-sequence.js";
-import { RNN } from "../../src/nn/rnn.js";
-import type { Tensor } from "../../src/tensor/tensor.js";
+import { GRU } from "../../src/core/nn/gru.js";
+import { LSTM } from "../../src/core/nn/lstm.js";
+import { packPaddedSequence, padPackedSequence } from "../../src/core/nn/pack.js";
+import type { PackedSequence } from "../../src/core/nn/packed-sequence.js";
+import { RNN } from "../../src/core/nn/rnn.js";
+import type { Tensor } from "../../src/core/tensor/tensor.js";
 import type { Workload } from "../workloads.js";
 import type { Implementation, Runner } from "./types.js";
 

@@ -4,10 +4,10 @@
  * tests of every oracle.
  */
 import { join } from "node:path";
-import type { Fixture, FixtureTensor, ManifestCase } from "../../src/fixtures/types.js";
-import { fixtureOutputNames } from "../../src/fixtures/types.js";
-import { DEFAULT_FIXTURES_DIR, readManifest } from "../../src/fixtures/manifest.js";
-import { readFixture } from "../../src/fixtures/msgpack.js";
+import type { Fixture, FixtureTensor, ManifestCase } from "../../src/core/format/types.js";
+import { fixtureOutputNames } from "../../src/core/format/types.js";
+import { DEFAULT_FIXTURES_DIR, readManifest } from "../../src/node/readers/manifest.js";
+import { readFixture } from "../../src/node/readers/fixture-file.js";
 
 export const fixturesDir = DEFAULT_FIXTURES_DIR;
 export const manifest = await readManifest(fixturesDir);

@@ -2,8 +2,8 @@
  * A small hand-built CheckResult for the reporters' formatting tests. These numbers describe a
  * report, not a parity claim: nothing here is ever compared with a module's output.
  */
-import type { CheckResult, ComparisonRow, SkippedOracle } from "../../src/report/model.js";
-import { summarize } from "../../src/report/summary.js";
+import type { CheckResult, ComparisonRow, SkippedOracle } from "../../src/node/report/model.js";
+import { summarize } from "../../src/node/report/summary.js";
 
 const rnnConfig = {
   input_size: 4,

@@ -3,8 +3,8 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decode, encode } from "@msgpack/msgpack";
-import { main } from "../../src/cli/program.js";
-import { DEFAULT_FIXTURES_DIR } from "../../src/fixtures/manifest.js";
+import { main } from "../../src/node/cli/program.js";
+import { DEFAULT_FIXTURES_DIR } from "../../src/node/readers/manifest.js";
 
 export interface CliRun {
   code: number;

@@ -7,8 +7,8 @@ import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decode, encode } from "@msgpack/msgpack";
 import { expect } from "vitest";
-import { FixtureError } from "../../src/errors.js";
-import { DEFAULT_FIXTURES_DIR } from "../../src/fixtures/manifest.js";
+import { FixtureError } from "../../src/core/errors.js";
+import { DEFAULT_FIXTURES_DIR } from "../../src/node/readers/manifest.js";
 
 export type RawMap = Record<string, unknown>;
 

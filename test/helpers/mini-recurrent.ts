@@ -4,8 +4,8 @@
  * off each must match PyTorch's fixture (that test checks it first), so a failure with a switch on
  * is caused by that bug alone. Not used anywhere else: the library's modules are src/nn.
  */
-import type { Fixture } from "../../src/fixtures/types.js";
-import { Tensor } from "../../src/tensor/tensor.js";
+import type { Fixture } from "../../src/core/format/types.js";
+import { Tensor } from "../../src/core/tensor/tensor.js";
 
 export interface LstmBugs {
   /** h = o * tanh(c), never multiplied by weight_hr (the projection skipped). */

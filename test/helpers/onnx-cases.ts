@@ -4,10 +4,10 @@
  * models before the bundled ones existed).
  */
 import { join } from "node:path";
-import type { Fixture, FixtureTensor, ManifestCase, ManifestOnnxEntry } from "../../src/fixtures/types.js";
-import { DEFAULT_FIXTURES_DIR, readManifest } from "../../src/fixtures/manifest.js";
+import type { Fixture, FixtureTensor, ManifestCase, ManifestOnnxEntry } from "../../src/core/format/types.js";
+import { DEFAULT_FIXTURES_DIR, readManifest } from "../../src/node/readers/manifest.js";
 import { readFile } from "node:fs/promises";
-import { decodeFixture } from "../../src/fixtures/msgpack.js";
+import { decodeFixture } from "../../src/core/format/msgpack.js";
 
 export const onnxFixturesDir = process.env.RNN_PARITY_FIXTURES ?? DEFAULT_FIXTURES_DIR;
 export const onnxManifest = await readManifest(onnxFixturesDir);

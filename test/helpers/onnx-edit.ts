@@ -2,8 +2,8 @@
  * In-memory edits of decoded ONNX models, for the tests proving that comparisons and checks fail
  * on a wrong model. The edited model is re-serialized with encodeOnnxModel.
  */
-import { ONNX_DOUBLE, type OnnxGraphProto, type OnnxModelProto, type OnnxTensorProto } from "../../src/fixtures/onnx-proto.js";
-import { graphConstants } from "../../src/fixtures/onnx-tensor.js";
+import { ONNX_DOUBLE, type OnnxGraphProto, type OnnxModelProto, type OnnxTensorProto } from "../../src/core/onnx/onnx-proto.js";
+import { graphConstants } from "../../src/core/onnx/onnx-tensor.js";
 
 /** The constant holding a module's first input weight: W of the first RNN/LSTM/GRU node, or torch's weight_ih[_l0]. */
 export function firstWeight(model: OnnxModelProto): { name: string; tensor: OnnxTensorProto } {

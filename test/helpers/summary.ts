@@ -1,6 +1,6 @@
 /** The largest errors a parity run saw, per module and dtype: the numbers a closing note quotes. */
-import type { Comparison } from "../../src/compare/assert-close.js";
-import type { ManifestCase } from "../../src/fixtures/types.js";
+import type { Comparison } from "../../src/core/compare/assert-close.js";
+import type { ManifestCase } from "../../src/core/format/types.js";
 
 interface Extreme {
   value: number;

@@ -3,8 +3,8 @@
  * are not fixtures (such as test/data/assert-close-cases.msgpack), and as the plain, independent
  * decoder test/parity-reader.test.ts checks the library's reader against.
  */
-import { Int64Tensor } from "../../src/tensor/int64-tensor.js";
-import { Tensor } from "../../src/tensor/tensor.js";
+import { Int64Tensor } from "../../src/core/tensor/int64-tensor.js";
+import { Tensor } from "../../src/core/tensor/tensor.js";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

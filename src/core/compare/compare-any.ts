@@ -1,0 +1,111 @@
+/**
+ * assert_close for every tensor a fixture holds: float tensors go to compareTensors; int64 ones
+ * (the lengths and indices of packed sequences) are compared as torch compares integer tensors,
+ * exactly (its default rtol = atol = 0 for integer dtypes), with torch's "not equal" message.
+ */
+import type { FixtureTensor } from "../format/types.js";
+import type { Int64Tensor } from "../tensor/int64-tensor.js";
+import { Tensor } from "../tensor/tensor.js";
+import { compareTensors, type CompareOptions, type Comparison, type Tolerance } from "./assert-close.js";
+import { shapeMismatchMessage, tensorMismatchMessage, withItem } from "./message.js";
+
+/** torch.testing.assert_close's defaults for integer dtypes. */
+export const INT64_TOLERANCE: Tolerance = { rtol: 0, atol: 0 };
+
+function dtypeName(t: FixtureTensor): string {
+  return `torch.${t.dtype}`;
+}
+
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length).fill(0);
+  let rest = flat;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d] ?? 1;
+    index[d] = rest % size;
+    rest = Math.floor(rest / size);
+  }
+  return index;
+}
+
+function failure(expected: FixtureTensor, tol: Tolerance, name: string, message: string): Comparison {
+  const total = expected.numel();
+  return {
+    tensor: name,
+    shape: [...expected.shape],
+    dtype: expected.dtype,
+    rtol: tol.rtol,
+    atol: tol.atol,
+    total,
+    mismatched: total,
+    maxAbsDiff: NaN,
+    maxAbsDiffIndex: [],
+    maxRelDiff: NaN,
+    maxRelDiffIndex: [],
+    worstIndex: [],
+    headroom: -Infinity,
+    passed: false,
+    message: withItem(message, name === "" ? undefined : name),
+  };
+}
+
+/**
+ * Two int64 tensors: an element matches when |a - e| <= atol + rtol * |e| (with the defaults,
+ * when equal). torch divides in float32 for the relative difference, so we round it the same way.
+ */
+function compareInt64(actual: Int64Tensor, expected: Int64Tensor, tol: Tolerance, name: string): Comparison {
+  const total = expected.data.length;
+  let mismatched = 0;
+  let maxAbs = 0;
+  let maxAbsAt = 0;
+  let maxRel = 0;
+  let maxRelAt = 0;
+  let worstRatio = 0;
+  let worstAt = 0;
+  const firstMax = (value: number, best: number): boolean => value > best;
+  for (let i = 0; i < total; i++) {
+    const a = actual.data[i] as number;
+    const e = expected.data[i] as number;
+    const abs = Math.abs(a - e);
+    const allowed = tol.atol + tol.rtol * Math.abs(e);
+    if (abs === 0 || abs <= allowed) continue;
+    mismatched++;
+    const rel = e === 0 ? Infinity : Math.fround(abs / Math.abs(e));
+    if (mismatched === 1 || firstMax(abs, maxAbs)) [maxAbs, maxAbsAt] = [abs, i];
+    if (mismatched === 1 || firstMax(rel, maxRel)) [maxRel, maxRelAt] = [rel, i];
+    const ratio = allowed === 0 ? Infinity : abs / allowed;
+    if (ratio > worstRatio) [worstRatio, worstAt] = [ratio, i];
+  }
+  const shape = [...expected.shape];
+  const c: Comparison = {
+    tensor: name,
+    shape,
+    dtype: "int64",
+    rtol: tol.rtol,
+    atol: tol.atol,
+    total,
+    mismatched,
+    maxAbsDiff: maxAbs,
+    maxAbsDiffIndex: unravel(maxAbsAt, shape),
+    maxRelDiff: maxRel,
+    maxRelDiffIndex: unravel(maxRelAt, shape),
+    worstIndex: unravel(worstAt, shape),
+    headroom: 1 - worstRatio,
+    passed: mismatched === 0,
+    message: "",
+  };
+  if (!c.passed) c.message = withItem(tensorMismatchMessage({ ...c, integers: true }), name === "" ? undefined : name);
+  return c;
+}
+
+/** compareTensors for any fixture tensor; a float against an int64 (or the reverse) is a dtype mismatch. */
+export function compareAny(actual: FixtureTensor, expected: FixtureTensor, opts: CompareOptions = {}): Comparison {
+  if (actual instanceof Tensor && expected instanceof Tensor) return compareTensors(actual, expected, opts);
+  const name = opts.name ?? "";
+  const tol: Tolerance = { rtol: opts.rtol ?? INT64_TOLERANCE.rtol, atol: opts.atol ?? INT64_TOLERANCE.atol };
+  const sameShape = actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
+  if (!sameShape) return failure(expected, tol, name, shapeMismatchMessage(actual.shape, expected.shape));
+  if (actual.dtype !== expected.dtype || actual instanceof Tensor || expected instanceof Tensor) {
+    return failure(expected, tol, name, `The values for attribute 'dtype' do not match: ${dtypeName(actual)} != ${dtypeName(expected)}.`);
+  }
+  return compareInt64(actual, expected, tol, name);
+}

@@ -1,0 +1,26 @@
+/** The Node harness: files, onnxruntime-node, the check run and its reporters. */
+export { readFixture } from "./readers/fixture-file.js";
+export { readManifest, parseManifest, verifyManifest, sha256File, DEFAULT_FIXTURES_DIR } from "./readers/manifest.js";
+export type { ManifestVerification, ListedFile } from "./readers/manifest.js";
+export { runOnnxRuntime, runOnnxModel, runOnnxForFixture } from "./oracles/onnxruntime.js";
+export type { OnnxRunOptions } from "./oracles/onnxruntime.js";
+export { readOnnxStateDict } from "./readers/onnx-file.js";
+export { inspectOnnx } from "./readers/onnx-file.js";
+export { readOnnxModel } from "./readers/onnx-file.js";
+export { moduleFromOnnx } from "./readers/onnx-file.js";
+export { runCheck } from "./report/run-check.js";
+export type { CheckOptions } from "./report/run-check.js";
+export { resolveInputs } from "./report/inputs.js";
+export type { CaseSource } from "./report/inputs.js";
+export { renderPretty } from "./report/pretty.js";
+export type { PrettyOptions } from "./report/pretty.js";
+export { renderJson, JSON_SCHEMA, JSON_VERSION } from "./report/json.js";
+export { renderJunit } from "./report/junit.js";
+export type {
+  CheckResult,
+  CheckSummary,
+  ComparisonRow,
+  OracleName,
+  RequestedOracle,
+  SkippedOracle,
+} from "./report/model.js";

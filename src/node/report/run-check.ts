@@ -1,0 +1,209 @@
+/**
+ * The conformance run: for each case, fixture -> our module -> comparison with each oracle ->
+ * one ComparisonRow per compared tensor. Rendering is left to the reporters.
+ */
+import { performance } from "node:perf_hooks";
+import { defaultTolerance, type Tolerance } from "../../core/compare/assert-close.js";
+import { compareAny } from "../../core/compare/compare-any.js";
+import { FixtureError, RnnParityError } from "../../core/errors.js";
+import { checkListedFile } from "../readers/manifest.js";
+import { MAX_FIXTURE_BYTES, MAX_ONNX_BYTES } from "../../core/format/limits.js";
+import { decodeFixture } from "../../core/format/msgpack.js";
+import { readBounded } from "../readers/read-bounded.js";
+import {
+  fixtureOutputNames,
+  isSequenceModule,
+  onnxOutputNames,
+  type Fixture,
+  type FixtureTensor,
+  type ManifestCase,
+  type SequenceModuleName,
+} from "../../core/format/types.js";
+import { runTypeScript } from "../../core/oracle/typescript.js";
+import type { Tensor } from "../../core/tensor/tensor.js";
+import type { CaseSource } from "./inputs.js";
+import type { CheckResult, ComparisonRow, OracleName, RequestedOracle, SkippedOracle } from "./model.js";
+import { errorOverTime } from "./over-time.js";
+import { summarize } from "./summary.js";
+
+function isSequence(f: Fixture): f is Extract<Fixture, { module: SequenceModuleName }> {
+  return isSequenceModule(f.module);
+}
+
+export interface CheckOptions {
+  sources: readonly CaseSource[];
+  oracles: readonly RequestedOracle[];
+  /**
+   * When true, onnxruntime runs only where a case has a model (the default `--oracle`); when false
+   * and onnxruntime was asked for, a case without a model is an input error.
+   */
+  onnxWhereAvailable: boolean;
+  overrides: Partial<Tolerance>;
+  filters: readonly string[];
+  failFast: boolean;
+  toolVersion: string;
+  /** Called after each case, e.g. to advance a progress bar. */
+  onCase?: (done: number, total: number, name: string) => void;
+}
+
+type OnnxRunner = (f: Fixture, model: Uint8Array, file: string) => Promise<Record<string, Tensor>>;
+
+/** Loaded on first use: onnxruntime's native binding is not worth loading for torch-only runs. */
+let onnxRunner: OnnxRunner | undefined;
+async function loadOnnxRunner(): Promise<OnnxRunner> {
+  onnxRunner ??= (await import("../oracles/onnxruntime.js")).runOnnxForFixture;
+  return onnxRunner;
+}
+
+/** The library's input errors name the file; ours always do, and always in one line. */
+function asFixtureError(err: unknown, file: string): unknown {
+  if (err instanceof FixtureError || !(err instanceof RnnParityError)) return err;
+  return new FixtureError(file, "", err.message.replace(/\s*\n\s*/g, "; "));
+}
+
+function timed<T>(fn: () => T): [T, number] {
+  const start = performance.now();
+  const value = fn();
+  return [value, performance.now() - start];
+}
+
+/**
+ * The tensors an oracle pair compares: everything the fixture holds when torch is the reference,
+ * and what the ONNX graph produces (no PackedSequence fields) when onnxruntime is in the pair.
+ */
+function comparedNames(f: Fixture, oracle: OracleName): readonly string[] {
+  return oracle === "torch" ? fixtureOutputNames(f.module, f.packing) : onnxOutputNames(f.module);
+}
+
+function compareOutputs(
+  f: Fixture,
+  oracle: OracleName,
+  actual: Readonly<Record<string, FixtureTensor>>,
+  expected: Readonly<Record<string, FixtureTensor>>,
+  overrides: Partial<Tolerance>,
+  durationMs: number,
+  expectedFile: string,
+): ComparisonRow[] {
+  return comparedNames(f, oracle).map((name) => {
+    const a = actual[name];
+    const e = expected[name];
+    if (!e) throw new FixtureError(expectedFile, `outputs.${name}`, "missing");
+    if (!a) throw new FixtureError(f.file, `outputs.${name}`, `the ${oracle} run produced no ${name}`);
+    const c = compareAny(a, e, { ...overrides, name });
+    const overTime = name === "output" && isSequence(f) ? errorOverTime(a, e, f.config, c) : undefined;
+    return {
+      case: f.name,
+      file: f.file,
+      module: f.module,
+      config: f.config,
+      dtype: f.dtype,
+      oracle,
+      tensor: name,
+      shape: c.shape,
+      maxAbsDiff: c.maxAbsDiff,
+      maxRelDiff: c.maxRelDiff,
+      worstIndex: c.worstIndex,
+      mismatched: c.mismatched,
+      total: c.total,
+      rtol: c.rtol,
+      atol: c.atol,
+      passed: c.passed,
+      headroom: c.headroom,
+      message: c.message,
+      durationMs,
+      ...(overTime ? { overTime } : {}),
+    };
+  });
+}
+
+/**
+ * The sha256 proves the file is the generator's, not that the manifest describes it: an entry whose
+ * name, module, dtype or config differ from its file would make filters and reports say one case
+ * while another runs.
+ */
+function checkAgainstManifest(f: Fixture, c: ManifestCase): void {
+  // Key order is the writer's choice, not part of a config.
+  const canonical = (value: unknown): string =>
+    JSON.stringify(typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value);
+  const fields: [string, unknown, unknown][] = [["name", f.name, c.name], ["module", f.module, c.module], ["dtype", f.dtype, c.dtype], ["config", f.config, c.config]];
+  // Older manifests do not record packing; when one does, it must be the file's.
+  if (c.packing !== undefined) fields.push(["packing", f.packing ?? null, c.packing]);
+  for (const [field, actual, listed] of fields) {
+    if (canonical(actual) !== canonical(listed)) {
+      throw new FixtureError(f.file, field, `${canonical(actual)}, but the manifest lists ${canonical(listed)} for case "${c.name}"`);
+    }
+  }
+}
+
+async function runCase(source: CaseSource, options: CheckOptions, skipped: SkippedOracle[]): Promise<ComparisonRow[]> {
+  // A manifest's sha256 proves the file is the one the generator wrote, all of it.
+  for (const entry of source.listed ?? []) {
+    const problem = await checkListedFile(entry);
+    if (problem) throw problem;
+  }
+  // Read here, not by path in the reader, so the file stays inside the folder it was listed from.
+  const within = (root: string | undefined) => (root === undefined ? undefined : { root });
+  const f = decodeFixture(await readBounded(source.file, MAX_FIXTURE_BYTES, within(source.within)), source.file);
+  if (source.manifestCase) checkAgainstManifest(f, source.manifestCase);
+  const rows: ComparisonRow[] = [];
+  const [ts, tsMs] = timed(() => {
+    try {
+      return runTypeScript(f);
+    } catch (err) {
+      throw asFixtureError(err, source.file);
+    }
+  });
+  const wantTorch = options.oracles.includes("torch");
+  if (wantTorch) rows.push(...compareOutputs(f, "torch", ts, f.outputs, options.overrides, tsMs, source.file));
+  if (options.oracles.includes("onnxruntime")) {
+    if (!source.onnx) {
+      if (!options.onnxWhereAvailable) {
+        throw new FixtureError(source.file, "onnx", "no ONNX model for this case, but --oracle asks for onnxruntime");
+      }
+      skipped.push({ case: f.name, file: f.file, module: f.module, dtype: f.dtype, oracle: "onnxruntime", reason: "no ONNX model for this case" });
+      return rows;
+    }
+    // Read by us (size-checked, regular files only, inside its folder) and handed to onnxruntime
+    // as bytes: given a path it would open a FIFO and wait forever, or load any size.
+    const model = await readBounded(source.onnx, MAX_ONNX_BYTES, within(source.onnxWithin));
+    const run = await loadOnnxRunner();
+    const start = performance.now();
+    const ort = await run(f, model, source.onnx);
+    const ortMs = performance.now() - start;
+    rows.push(...compareOutputs(f, "onnxruntime", ts, ort, options.overrides, ortMs, source.onnx));
+    if (wantTorch) {
+      rows.push(...compareOutputs(f, "onnxruntime-vs-torch", ort, f.outputs, options.overrides, ortMs, source.file));
+    }
+  }
+  return rows;
+}
+
+/** Runs every source in order; throws FixtureError (or a bug's error) on the first unusable input. */
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const startedAt = new Date();
+  const start = performance.now();
+  const comparisons: ComparisonRow[] = [];
+  const skipped: SkippedOracle[] = [];
+  let ran = 0;
+  for (const source of options.sources) {
+    const rows = await runCase(source, options, skipped);
+    comparisons.push(...rows);
+    ran++;
+    options.onCase?.(ran, options.sources.length, source.name);
+    if (options.failFast && rows.some((r) => !r.passed)) break;
+  }
+  const notRun = options.sources.length - ran;
+  return {
+    startedAt: startedAt.toISOString(),
+    durationMs: performance.now() - start,
+    toolVersion: options.toolVersion,
+    oracles: [...options.oracles],
+    defaults: { float32: defaultTolerance("float32"), float64: defaultTolerance("float64") },
+    overrides: { ...options.overrides },
+    filters: [...options.filters],
+    failFast: options.failFast,
+    summary: summarize(comparisons, skipped, ran, notRun),
+    comparisons,
+    skipped,
+  };
+}
