@@ -28,6 +28,8 @@ export interface ResultRow {
   hiddenSize: number;
   numLayers: number;
   bidirectional: boolean;
+  /** The padded-batch workload's sequence lengths, null for a full batch. */
+  lengths: readonly number[] | null;
   flops: number;
 }
 

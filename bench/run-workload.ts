@@ -112,6 +112,7 @@ export async function runWorkload(
         hiddenSize: w.hiddenSize,
         numLayers: w.numLayers,
         bidirectional: w.bidirectional,
+        lengths: w.lengths,
         flops,
       };
     });

@@ -1,5 +1,5 @@
 import type { FloatArray } from "../tensor/dtype.js";
-import { identity, sigmoid } from "./activation.js";
+import { sigmoid } from "./activation.js";
 import { gemmABt } from "./gemm.js";
 import type { GateFamily, LayerWeights } from "./recurrent-layer.js";
 import { tanhF32 } from "./tanh-f32.js";
@@ -20,21 +20,8 @@ export function gruFamily(hiddenSize: number): GateFamily {
     scratchPerRow: 3 * H,
     projSize: 0,
     epilogue(n, ih, ihOff, ihLd, g, gOff, gLd, h, _c, out, outOff, outLd): void {
-      const f32 = g instanceof Float32Array;
-      const fr = f32 ? Math.fround : identity;
-      const th = f32 ? tanhF32 : Math.tanh;
-      for (let b = 0; b < n; b++) {
-        const row = gOff + b * gLd;
-        const ihRow = ihOff + b * ihLd;
-        const hRow = b * H;
-        const oRow = outOff + b * outLd;
-        for (let j = 0; j < H; j++) {
-          const r = fr(sigmoid(fr(g[row + j]! + ih[ihRow + j]!)));
-          const z = fr(sigmoid(fr(g[row + H + j]! + ih[ihRow + H + j]!)));
-          const nn = fr(th(fr(ih[ihRow + 2 * H + j]! + fr(g[row + 2 * H + j]! * r))));
-          out[oRow + j] = fr(fr(h[hRow + j]! - nn) * z) + nn;
-        }
-      }
+      if (g instanceof Float32Array) gruEpilogueF32(H, n, ih, ihOff, ihLd, g, gOff, gLd, h, out, outOff, outLd);
+      else gruEpilogueF64(H, n, ih, ihOff, ihLd, g, gOff, gLd, h, out, outOff, outLd);
     },
     step(n: number, w: LayerWeights, ih: FloatArray, ihOff: number, ihLd: number, h: FloatArray, _c: FloatArray | null, g: FloatArray): void {
       gemmABt(n, 3 * H, H, h, 0, H, w.wHh, 0, H, w.bHh, g, 0, 3 * H);
@@ -43,4 +30,47 @@ export function gruFamily(hiddenSize: number): GateFamily {
     },
   };
   return family;
+}
+
+/**
+ * The float32 gate arithmetic, with Math.fround, tanhF32 and the sigmoid written out so the call
+ * sites stay monomorphic and V8 inlines them (as lstm-step.ts). out may be h: element j of row b
+ * is read just before it is written.
+ */
+function gruEpilogueF32(
+  H: number, n: number, ih: FloatArray, ihOff: number, ihLd: number, g: Float32Array, gOff: number, gLd: number,
+  h: FloatArray, out: FloatArray, outOff: number, outLd: number,
+): void {
+  const fr = Math.fround;
+  for (let b = 0; b < n; b++) {
+    const row = gOff + b * gLd;
+    const ihRow = ihOff + b * ihLd;
+    const hRow = b * H;
+    const oRow = outOff + b * outLd;
+    for (let j = 0; j < H; j++) {
+      const r = fr(1 / (1 + Math.exp(-fr(g[row + j]! + ih[ihRow + j]!))));
+      const z = fr(1 / (1 + Math.exp(-fr(g[row + H + j]! + ih[ihRow + H + j]!))));
+      const nn = fr(tanhF32(fr(ih[ihRow + 2 * H + j]! + fr(g[row + 2 * H + j]! * r))));
+      out[oRow + j] = fr(fr(h[hRow + j]! - nn) * z) + nn;
+    }
+  }
+}
+
+/** The float64 gate arithmetic: the same expressions without roundings. */
+function gruEpilogueF64(
+  H: number, n: number, ih: FloatArray, ihOff: number, ihLd: number, g: FloatArray, gOff: number, gLd: number,
+  h: FloatArray, out: FloatArray, outOff: number, outLd: number,
+): void {
+  for (let b = 0; b < n; b++) {
+    const row = gOff + b * gLd;
+    const ihRow = ihOff + b * ihLd;
+    const hRow = b * H;
+    const oRow = outOff + b * outLd;
+    for (let j = 0; j < H; j++) {
+      const r = sigmoid(g[row + j]! + ih[ihRow + j]!);
+      const z = sigmoid(g[row + H + j]! + ih[ihRow + H + j]!);
+      const nn = Math.tanh(ih[ihRow + 2 * H + j]! + g[row + 2 * H + j]! * r);
+      out[oRow + j] = (h[hRow + j]! - nn) * z + nn;
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import type { FloatArray } from "../tensor/dtype.js";
-import { identity, sigmoid } from "./activation.js";
+import { sigmoid } from "./activation.js";
 import { gemmABt } from "./gemm.js";
 import type { GateFamily, LayerWeights } from "./recurrent-layer.js";
 import { tanhF32 } from "./tanh-f32.js";
@@ -24,26 +24,8 @@ export function lstmFamily(hiddenSize: number, projSize: number): GateFamily {
     projSize: P,
     epilogue(n, ih, ihOff, ihLd, g, gOff, gLd, _h, c, out, outOff, outLd): void {
       if (c === null) throw new Error("internal: LSTM step without a cell state");
-      const f32 = g instanceof Float32Array;
-      const fr = f32 ? Math.fround : identity;
-      const th = f32 ? tanhF32 : Math.tanh;
-      for (let b = 0; b < n; b++) {
-        const row = gOff + b * gLd;
-        const ihRow = ihOff + b * ihLd;
-        const cRow = b * H;
-        const oRow = outOff + b * outLd;
-        // fr(g + ih) is the rounding of torch's `.add_(input gates)` store, done in registers
-        // rather than by a store into g and a second pass (same values, one pass fewer).
-        for (let j = 0; j < H; j++) {
-          const ig = fr(sigmoid(fr(g[row + j]! + ih[ihRow + j]!)));
-          const fg = fr(sigmoid(fr(g[row + H + j]! + ih[ihRow + H + j]!)));
-          const gg = fr(th(fr(g[row + 2 * H + j]! + ih[ihRow + 2 * H + j]!)));
-          const og = fr(sigmoid(fr(g[row + 3 * H + j]! + ih[ihRow + 3 * H + j]!)));
-          const cy = fr(fr(fg * c[cRow + j]!) + fr(ig * gg));
-          c[cRow + j] = cy;
-          out[oRow + j] = og * fr(th(cy));
-        }
-      }
+      if (g instanceof Float32Array) lstmEpilogueF32(H, n, ih, ihOff, ihLd, g, gOff, gLd, c, out, outOff, outLd);
+      else lstmEpilogueF64(H, n, ih, ihOff, ihLd, g, gOff, gLd, c, out, outOff, outLd);
     },
     step(n: number, w: LayerWeights, ih: FloatArray, ihOff: number, ihLd: number, h: FloatArray, c: FloatArray | null, g: FloatArray): void {
       gemmABt(n, 4 * H, S, h, 0, S, w.wHh, 0, S, w.bHh, g, 0, 4 * H);
@@ -57,4 +39,54 @@ export function lstmFamily(hiddenSize: number, projSize: number): GateFamily {
     },
   };
   return family;
+}
+
+/**
+ * The float32 gate arithmetic. Math.fround, tanhF32 and the sigmoid are written out rather than
+ * chosen through variables as the float64 version's dtype-neutral shape would need: the call
+ * sites stay monomorphic and V8 inlines them (LSTM medium forward: 162 -> 154 ms of CPU time).
+ * fround(g + ih) is the rounding of torch's `.add_(input gates)` store, done in registers.
+ */
+function lstmEpilogueF32(
+  H: number, n: number, ih: FloatArray, ihOff: number, ihLd: number, g: Float32Array, gOff: number, gLd: number,
+  c: FloatArray, out: FloatArray, outOff: number, outLd: number,
+): void {
+  const fr = Math.fround;
+  for (let b = 0; b < n; b++) {
+    const row = gOff + b * gLd;
+    const ihRow = ihOff + b * ihLd;
+    const cRow = b * H;
+    const oRow = outOff + b * outLd;
+    for (let j = 0; j < H; j++) {
+      const ig = fr(1 / (1 + Math.exp(-fr(g[row + j]! + ih[ihRow + j]!))));
+      const fg = fr(1 / (1 + Math.exp(-fr(g[row + H + j]! + ih[ihRow + H + j]!))));
+      const gg = fr(tanhF32(fr(g[row + 2 * H + j]! + ih[ihRow + 2 * H + j]!)));
+      const og = fr(1 / (1 + Math.exp(-fr(g[row + 3 * H + j]! + ih[ihRow + 3 * H + j]!))));
+      const cy = fr(fr(fg * c[cRow + j]!) + fr(ig * gg));
+      c[cRow + j] = cy;
+      out[oRow + j] = og * fr(tanhF32(cy));
+    }
+  }
+}
+
+/** The float64 gate arithmetic: the same expressions without roundings (stores into Float64Array are exact). */
+function lstmEpilogueF64(
+  H: number, n: number, ih: FloatArray, ihOff: number, ihLd: number, g: FloatArray, gOff: number, gLd: number,
+  c: FloatArray, out: FloatArray, outOff: number, outLd: number,
+): void {
+  for (let b = 0; b < n; b++) {
+    const row = gOff + b * gLd;
+    const ihRow = ihOff + b * ihLd;
+    const cRow = b * H;
+    const oRow = outOff + b * outLd;
+    for (let j = 0; j < H; j++) {
+      const ig = sigmoid(g[row + j]! + ih[ihRow + j]!);
+      const fg = sigmoid(g[row + H + j]! + ih[ihRow + H + j]!);
+      const gg = Math.tanh(g[row + 2 * H + j]! + ih[ihRow + 2 * H + j]!);
+      const og = sigmoid(g[row + 3 * H + j]! + ih[ihRow + 3 * H + j]!);
+      const cy = fg * c[cRow + j]! + ig * gg;
+      c[cRow + j] = cy;
+      out[oRow + j] = og * Math.tanh(cy);
+    }
+  }
 }
