@@ -39,6 +39,7 @@ function row(over: Partial<ComparisonRow>): ComparisonRow {
     message: "",
     durationMs: 1.25,
     ...over,
+    tensorDtype: over.tensorDtype ?? over.dtype ?? "float32",
   };
 }
 

@@ -45,10 +45,11 @@ type TensorMap = { dtype: string; shape: number[]; data: Uint8Array };
 
 /** Adds `delta` to element `index` of the tensor at `group.name`, rewriting its little-endian bytes in its dtype. */
 function perturb(t: TensorMap, index: number, delta: number): void {
-  const width = t.dtype === "float64" ? 8 : 4;
+  const width = t.dtype === "float32" ? 4 : 8;
   const bytes = new Uint8Array(t.data); // a copy with its own aligned buffer
   const view = new DataView(bytes.buffer);
-  if (width === 8) view.setFloat64(index * 8, view.getFloat64(index * 8, true) + delta, true);
+  if (t.dtype === "int64") view.setBigInt64(index * 8, view.getBigInt64(index * 8, true) + BigInt(delta), true);
+  else if (width === 8) view.setFloat64(index * 8, view.getFloat64(index * 8, true) + delta, true);
   else view.setFloat32(index * 4, view.getFloat32(index * 4, true) + delta, true);
   t.data = bytes;
 }

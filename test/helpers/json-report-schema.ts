@@ -91,6 +91,7 @@ export const COMPARISON_FIELDS: Record<string, Check> = {
   oracle,
   tensor: oneOf("output", "h_n", "c_n", "h_prime", "h1", "c1", "output_data", "batch_sizes", "sorted_indices", "unsorted_indices", "output_lengths"),
   shape: ints,
+  tensorDtype: oneOf("float32", "float64", "int64"),
   maxAbsDiff: jsonNumber,
   maxRelDiff: jsonNumber,
   worstIndex: ints,

@@ -32,7 +32,7 @@ function escapeProperty(s: string): string {
 
 function headline(r: ComparisonRow): string {
   const where = r.worstIndex.length ? ` at index ${formatIndex(r.worstIndex)}` : "";
-  return `${r.tensor} ${formatShape(r.shape)} ${r.dtype}: ${formatHeadroom(r.headroom)}${where}, max abs diff ${formatDiff(r.maxAbsDiff)}, ${r.mismatched}/${r.total} mismatched`;
+  return `${r.tensor} ${formatShape(r.shape)} ${r.tensorDtype}: ${formatHeadroom(r.headroom)}${where}, max abs diff ${formatDiff(r.maxAbsDiff)}, ${r.mismatched}/${r.total} mismatched`;
 }
 
 export function renderGithub(result: CheckResult, options: GithubOptions): string {

@@ -25,6 +25,7 @@ function comparison(r: ComparisonRow): Record<string, unknown> {
     oracle: r.oracle,
     tensor: r.tensor,
     shape: r.shape,
+    tensorDtype: r.tensorDtype,
     maxAbsDiff: jsonNumber(r.maxAbsDiff),
     maxRelDiff: jsonNumber(r.maxRelDiff),
     worstIndex: r.worstIndex,

@@ -46,7 +46,7 @@ interface TestCase {
 
 function metrics(r: ComparisonRow): string {
   return (
-    `${r.tensor} ${formatShape(r.shape)} ${r.dtype}: max abs diff ${formatDiff(r.maxAbsDiff)}, max rel diff ${formatDiff(r.maxRelDiff)}, ` +
+    `${r.tensor} ${formatShape(r.shape)} ${r.tensorDtype}: max abs diff ${formatDiff(r.maxAbsDiff)}, max rel diff ${formatDiff(r.maxRelDiff)}, ` +
     `mismatched ${r.mismatched}/${r.total}, worst index ${formatIndex(r.worstIndex)}, headroom ${formatHeadroom(r.headroom)}, ` +
     `rtol=${formatTol(r.rtol)} atol=${formatTol(r.atol)}: ${r.passed ? "PASS" : "FAIL"}`
   );

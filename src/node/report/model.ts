@@ -34,6 +34,8 @@ export interface ComparisonRow {
    */
   tensor: string;
   shape: number[];
+  /** The compared tensor's dtype: the case's, or int64 for a packed case's lengths, batch sizes and indices. */
+  tensorDtype: DType | "int64";
   maxAbsDiff: number;
   maxRelDiff: number;
   worstIndex: number[];

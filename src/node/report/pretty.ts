@@ -70,7 +70,7 @@ function failureLines(r: ComparisonRow, c: Colors): string[] {
   const where = r.worstIndex.length ? ` at index ${formatIndex(r.worstIndex)}` : "";
   return [
     c.red(`✗ ${printable(r.case)}`),
-    `  ${r.oracle} · ${r.tensor} ${formatShape(r.shape)} ${r.dtype}: ${formatHeadroom(r.headroom)}${where}, ` +
+    `  ${r.oracle} · ${r.tensor} ${formatShape(r.shape)} ${r.tensorDtype}: ${formatHeadroom(r.headroom)}${where}, ` +
       `max abs diff ${formatDiff(r.maxAbsDiff)}, ${r.mismatched}/${r.total} mismatched`,
     `  file: ${printable(r.file)}`,
     ...r.message.split("\n").map((line) => `  ${printable(line)}`),

@@ -100,6 +100,7 @@ function compareOutputs(
       oracle,
       tensor: name,
       shape: c.shape,
+      tensorDtype: c.dtype,
       maxAbsDiff: c.maxAbsDiff,
       maxRelDiff: c.maxRelDiff,
       worstIndex: c.worstIndex,
