@@ -146,6 +146,11 @@ def seq_case(
     if module == "LSTM":
         config["proj_size"] = proj_size
     h_out = proj_size if proj_size else hidden_size
+    if lengths is not None and (max(lengths) != seq_len or min(lengths) < 1 or len(lengths) != batch
+                                or (enforce_sorted and list(lengths) != sorted(lengths, reverse=True))):
+        # The format promises the padded output has the input's L (a full-length sequence) and
+        # torch would refuse the rest.
+        raise AssertionError(f"{module}-{label}: lengths {lengths} do not fit seq_len {seq_len}, batch {batch}")
     return Case(
         name=f"{module}-{label}-{dtype}",
         module=module,
