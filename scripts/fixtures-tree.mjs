@@ -112,7 +112,72 @@ function siblings(fixturesDir, kind) {
  * old copy: put it back. Leftovers of dead runs (temporary folders, an old copy whose new set is
  * in place) are removed; those of a live run are not touched.
  */
+// --- Writers ---------------------------------------------------------------------------------
+
+const writerRecord = (fixturesDir, pid = process.pid) =>
+  path.join(path.dirname(fixturesDir), `.${path.basename(fixturesDir)}.writer-${pid}`);
+
+/** Notes the process group of this run's generator, which writes the temporary folder. */
+export function recordWriter(fixturesDir, pgid) {
+  fs.writeFileSync(writerRecord(fixturesDir), `${pgid}\n`);
+}
+
+export function forgetWriter(fixturesDir) {
+  fs.rmSync(writerRecord(fixturesDir), { force: true });
+}
+
+/** Some process of group `pgid` is running (zombies, which a container without an init may never reap, do not count). */
+function groupAlive(pgid) {
+  let entries = null;
+  try {
+    entries = fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n));
+  } catch {
+    // no /proc (macOS): kill(-pgid, 0) is all there is
+  }
+  if (entries !== null) {
+    return entries.some((pid) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return Number(pgrp) === pgid && state !== "Z";
+      } catch {
+        return false;
+      }
+    });
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+
+/**
+ * A dead run's generator may still be writing (its watchdog is normally faster, but a record says
+ * for sure): kill its process group and wait until it is gone, so the folder removed next is not
+ * written again afterwards as an orphan.
+ */
+function stopDeadWriters(fixturesDir) {
+  for (const s of siblings(fixturesDir, "writer")) {
+    if (pidAlive(s.pid)) continue;
+    const pgid = Number(fs.readFileSync(s.dir, "utf8").trim());
+    if (Number.isSafeInteger(pgid) && pgid > 1 && groupAlive(pgid)) {
+      try {
+        process.kill(-pgid, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+      const until = Date.now() + 5000;
+      while (groupAlive(pgid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      console.error(`fixtures: stopped the generator of an earlier run (process group ${pgid}) that was still writing`);
+    }
+    fs.rmSync(s.dir, { force: true });
+  }
+}
+
 export function recoverInterruptedSwap(fixturesDir) {
+  stopDeadWriters(fixturesDir);
   const olds = siblings(fixturesDir, "old").filter((s) => !pidAlive(s.pid));
   if (!fs.existsSync(fixturesDir) && olds.length > 0) {
     const newest = olds.sort((a, b) => fs.statSync(b.dir).mtimeMs - fs.statSync(a.dir).mtimeMs)[0];

@@ -9,7 +9,16 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { checkGenerated, compareTrees, describeComparison, isDirectory, recoverInterruptedSwap, swapIn } from "./fixtures-tree.mjs";
+import {
+  checkGenerated,
+  compareTrees,
+  describeComparison,
+  forgetWriter,
+  isDirectory,
+  recordWriter,
+  recoverInterruptedSwap,
+  swapIn,
+} from "./fixtures-tree.mjs";
 
 const HELP = `Usage: npm run fixtures -- [options]   (or: zx scripts/fixtures.mjs [options])
 
@@ -77,18 +86,22 @@ const shellQuote = (s) => `'${String(s).replaceAll("'", `'\\''`)}'`;
 let activeChild = null;
 
 /** Runs a command; resolves with its stdout when captured. Rejects with a Failure on a bad exit. */
-function run(label, command, { capture = false } = {}) {
+function run(label, command, { capture = false, onSpawn } = {}) {
   return new Promise((resolve, reject) => {
     const { file, args, shell } = command;
-    const child = spawn(shell ? [file, ...args.map(shellQuote)].join(" ") : file, shell ? [] : args, {
+    const target = shell ? ["--shell", [file, ...args.map(shellQuote)].join(" ")] : ["--", file, ...args];
+    // Through the watchdog (fixtures-watchdog.mjs), in its own process group, so a kill of this
+    // script can take the whole generator tree along, and a kill that never reaches our handlers
+    // (SIGKILL, of this process or of its whole group) still ends it: the watchdog reads the end
+    // of its stdin, this pipe, as "the parent is gone" and kills its group.
+    const child = spawn(process.execPath, [path.join(scriptsDir, "fixtures-watchdog.mjs"), ...target], {
       cwd: scriptsDir,
       env: { ...process.env, PYTHONPATH: scriptsDir, PYTHONDONTWRITEBYTECODE: "1" },
-      shell,
-      stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"],
-      // Its own process group, so a kill of this script can take the whole generator tree along.
+      stdio: ["pipe", capture ? "pipe" : "inherit", "inherit"],
       detached: true,
     });
     activeChild = child;
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
     child.on("error", (err) => {
@@ -183,10 +196,16 @@ async function main() {
   // Next to fixtures/, so the final rename stays on one file system and is atomic.
   const tmpDir = path.join(parent, `.${path.basename(fixturesDir)}.tmp-${process.pid}`);
   cleanupDir = tmpDir;
+  writerFixturesDir = fixturesDir;
   fs.rmSync(tmpDir, { recursive: true, force: true });
   try {
     console.error(`fixtures: generating ${expectedNames.length} cases into ${tmpDir}`);
-    await run("generator", withArgs(generator, ["--out", tmpDir, ...skipOnnx]));
+    // The generator's process group, on record next to the temporary folder it writes: a later
+    // run that finds this run dead kills that group before it removes the folder (fixtures-tree.mjs).
+    await run("generator", withArgs(generator, ["--out", tmpDir, ...skipOnnx]), {
+      onSpawn: (pgid) => recordWriter(fixturesDir, pgid),
+    });
+    forgetWriter(fixturesDir);
     const problems = checkGenerated(tmpDir, expectedNames, opts["skip-onnx"]);
     if (problems.length > 0) throw new Failure(problems.join("\n"));
     const cmp = compareTrees(fixturesDir, tmpDir);
@@ -220,16 +239,22 @@ async function main() {
     return 0;
   } finally {
     fs.rmSync(tmpDir, { recursive: true, force: true });
+    forgetWriter(fixturesDir);
     cleanupDir = null;
   }
 }
 
 let cleanupDir = null;
+/** The fixtures folder whose writer record (recordWriter) this run holds, for the signal handlers. */
+let writerFixturesDir = null;
 
 for (const [signal, number] of [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1]]) {
   process.on(signal, () => {
     killActiveChild();
-    if (cleanupDir) fs.rmSync(cleanupDir, { recursive: true, force: true });
+    if (cleanupDir) {
+      fs.rmSync(cleanupDir, { recursive: true, force: true });
+      if (writerFixturesDir) forgetWriter(writerFixturesDir);
+    }
     console.error(`fixtures: interrupted by ${signal}; fixtures left untouched`);
     process.exit(128 + number);
   });

@@ -141,6 +141,14 @@ function alive(pid: number): boolean {
   }
 }
 
+async function diesWithin(pid: number, ms: number): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; ) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return !alive(pid);
+}
+
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), "rnn-parity-regen-"));
   fixturesDir = path.join(root, "fixtures");
@@ -226,9 +234,11 @@ describe("npm run fixtures", () => {
     const generator = await waitForGenerator();
     child.kill("SIGKILL");
     expect((await done).signal).toBe("SIGKILL");
-    process.kill(generator, "SIGKILL");
+    // Its watchdog saw the script go and took the generator down (issue 9).
+    expect(await diesWithin(generator, 3000)).toBe(true);
     expect(readTree(fixturesDir)).toEqual(OLD_FILES);
-    expect(leftovers()).toHaveLength(1); // the dead run's temporary folder
+    // The dead run's temporary folder and its writer record.
+    expect(leftovers().map((n) => n.replace(/-\d+$/, ""))).toEqual([".fixtures.tmp", ".fixtures.writer"]);
 
     const next = await runScript(["--skip-onnx"]);
     expect(next.code).toBe(0);
@@ -278,6 +288,48 @@ describe("npm run fixtures", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("agrees with a fresh regeneration of all 2 cases");
     expect(readTree(fixturesDir)).toEqual(OLD_FILES);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("a SIGKILL of the script's whole process group stops the generator too (issue 9: it kept running)", async () => {
+    const child = spawn(process.execPath, [zxCli, script, "--fixtures-dir", fixturesDir, "--skip-onnx"], {
+      env: {
+        ...process.env,
+        RNN_PARITY_GENERATOR: `'${process.execPath}' '${fakePath}'`,
+        RNN_PARITY_PYTHON: path.join(root, "no-such-python"),
+        FAKE_MODE: "hang",
+        FAKE_PIDFILE: pidFile,
+      },
+      stdio: "ignore",
+      detached: true, // its own group, as a terminal or CI runner gives npm run fixtures
+    });
+    const exited = new Promise((r) => child.on("exit", r));
+    const generator = await waitForGenerator();
+    process.kill(-(child.pid as number), "SIGKILL");
+    await exited;
+    expect(await diesWithin(generator, 3000)).toBe(true);
+    // The next run finds the dead run's folder and record, and leaves nothing behind.
+    const next = await runScript(["--skip-onnx"]);
+    expect(next.code).toBe(0);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("a later run stops a dead run's generator that is still writing before it removes its folder", async () => {
+    // A dead run (pid 99999999) whose writer, a process group of its own, is alive and would write
+    // into the folder again after it is removed.
+    const tmp = path.join(root, ".fixtures.tmp-99999999");
+    fs.mkdirSync(tmp);
+    const writer = spawn(process.execPath, ["-e", `setInterval(() => require("fs").mkdirSync(${JSON.stringify(tmp)}, { recursive: true }), 20)`], {
+      stdio: "ignore",
+      detached: true,
+    });
+    strays.push(writer.pid as number);
+    fs.writeFileSync(path.join(root, ".fixtures.writer-99999999"), `${writer.pid}\n`);
+    const r = await runScript(["--skip-onnx"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`stopped the generator of an earlier run (process group ${writer.pid})`);
+    expect(await diesWithin(writer.pid as number, 3000)).toBe(true);
+    await new Promise((res) => setTimeout(res, 100));
     expect(leftovers()).toEqual([]);
   });
 
