@@ -70,8 +70,8 @@ export function tensorProblem(value: unknown): string | null {
  * setter, and each read returns a copy of a private array, so writing into it changes nothing.
  * A copy, not Object.freeze: freezing costs ~47 ns per tensor, a third of a tutorial-sized forward
  * pass (docs/benchmark.md, Kernel notes); measured on the tutorial forward (3×1×4, hidden 2)
- * reading both results' shapes, freeze-on-first-read added ~150 ns per call, a copy per read ~15 ns
- * (docs/benchmark.md). `data` stays a plain field (its elements are the caller's to write); a
+ * reading both results' shapes, freeze-on-first-read cost ~100 ns per call more than a copy per read
+ * (docs/benchmark.md, "Tensor validation"). `data` stays a plain field (its elements are the caller's to write); a
  * reassigned `data` is caught by {@link tensorProblem} at every public entry.
  */
 export class Tensor {
@@ -79,6 +79,8 @@ export class Tensor {
   readonly dtype: DType;
   /** The shape, never handed out (`shape` returns copies), so nothing outside this class can change it. */
   private readonly dims: number[];
+  /** numel(dims), kept so the check at every public entry is one comparison, not a loop. */
+  private readonly count: number;
 
   constructor(data: FloatArray, shape: readonly number[]) {
     if (!(data instanceof Float32Array || data instanceof Float64Array)) {
@@ -98,6 +100,7 @@ export class Tensor {
     }
     this.data = data;
     this.dims = shape.slice();
+    this.count = expected;
     this.dtype = dtypeOf(data);
   }
 
@@ -105,7 +108,7 @@ export class Tensor {
   consistent(): boolean {
     const data: unknown = this.data;
     const dtype = data instanceof Float32Array ? "float32" : data instanceof Float64Array ? "float64" : null;
-    return dtype !== null && dtype === this.dtype && (data as FloatArray).length === numel(this.dims);
+    return dtype !== null && dtype === this.dtype && (data as FloatArray).length === this.count;
   }
 
   /** The dimensions: a fresh copy on every read (see the class comment). */
