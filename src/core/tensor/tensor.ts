@@ -70,7 +70,7 @@ export function tensorProblem(value: unknown): string | null {
  * setter, and each read returns a copy of a private array, so writing into it changes nothing.
  * A copy, not Object.freeze: freezing costs ~47 ns per tensor, a third of a tutorial-sized forward
  * pass (docs/benchmark.md, Kernel notes); measured on the tutorial forward (3×1×4, hidden 2)
- * reading both results' shapes, freeze-on-first-read cost ~100 ns per call more than a copy per read
+ * reading both results' shapes, freezing on first read cost more than copying on every read
  * (docs/benchmark.md, "Tensor validation"). `data` stays a plain field (its elements are the caller's to write); a
  * reassigned `data` is caught by {@link tensorProblem} at every public entry.
  */
