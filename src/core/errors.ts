@@ -14,6 +14,11 @@ export class ModuleError extends RnnParityError {
   override name = "ModuleError";
 }
 
+/** A tensor cannot be built as asked (data, dtype, shape or nesting), or a dimension is out of range. */
+export class TensorError extends RnnParityError {
+  override name = "TensorError";
+}
+
 /** A state dict does not fit the module, as load_state_dict(strict=True) reports it. */
 export class StateDictError extends RnnParityError {
   override name = "StateDictError";

@@ -24,3 +24,4 @@ export type {
   RequestedOracle,
   SkippedOracle,
 } from "./report/model.js";
+export { loadOnnxRuntime, MissingDependencyError, ORT_INSTALL_COMMAND } from "./oracles/ort-loader.js";

@@ -97,7 +97,7 @@ class ArgMax {
 
 function checkTolerance(name: "rtol" | "atol", value: number): number {
   if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+    throw new RnnParityError(`${name} must be a finite number >= 0, got ${value}`);
   }
   return value;
 }

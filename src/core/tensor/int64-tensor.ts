@@ -1,3 +1,4 @@
+import { TensorError } from "../errors.js";
 import { formatShape, numel } from "./tensor.js";
 
 /**
@@ -13,10 +14,10 @@ export class Int64Tensor {
 
   constructor(data: readonly number[], shape: readonly number[]) {
     for (const v of data) {
-      if (!Number.isSafeInteger(v)) throw new RangeError(`Int64Tensor values must be safe integers, got ${v}`);
+      if (!Number.isSafeInteger(v)) throw new TensorError(`Int64Tensor values must be safe integers, got ${v}`);
     }
     if (data.length !== numel(shape)) {
-      throw new RangeError(`Int64Tensor shape ${formatShape(shape)} needs ${numel(shape)} elements, but the data has ${data.length}`);
+      throw new TensorError(`Int64Tensor shape ${formatShape(shape)} needs ${numel(shape)} elements, but the data has ${data.length}`);
     }
     this.data = data.slice();
     this.shape = shape.slice();

@@ -1,4 +1,6 @@
-import { allocate, dtypeOf, type DType, type FloatArray } from "./dtype.js";
+import { TensorError } from "../errors.js";
+import { flattenNested, nestedShape, unflatten, type NestedArray, type NestedNumbers } from "./nested.js";
+import { allocate, dtypeOf, isDType, type DType, type FloatArray } from "./dtype.js";
 
 /** Number of elements of a shape; the empty shape is a scalar with one element. */
 export function numel(shape: readonly number[]): number {
@@ -84,17 +86,17 @@ export class Tensor {
 
   constructor(data: FloatArray, shape: readonly number[]) {
     if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-      throw new TypeError("Tensor data must be a Float32Array or a Float64Array");
+      throw new TensorError("Tensor data must be a Float32Array or a Float64Array");
     }
-    if (!Array.isArray(shape)) throw new TypeError("Tensor shape must be an array of integers");
+    if (!Array.isArray(shape)) throw new TensorError("Tensor shape must be an array of integers");
     for (const d of shape) {
       if (!Number.isSafeInteger(d) || d < 0) {
-        throw new RangeError(`Tensor shape ${formatShape(shape)} has an invalid dimension ${d}`);
+        throw new TensorError(`Tensor shape ${formatShape(shape)} has an invalid dimension ${d}`);
       }
     }
     const expected = numel(shape);
     if (data.length !== expected) {
-      throw new RangeError(
+      throw new TensorError(
         `Tensor shape ${formatShape(shape)} needs ${expected} elements, but the data has ${data.length}`,
       );
     }
@@ -116,6 +118,23 @@ export class Tensor {
     return this.dims.slice();
   }
 
+  /**
+   * A tensor from nested arrays, like torch.tensor(values, dtype=...): `Tensor.from([[1, 2], [3, 4]])`
+   * has shape [2, 2]; a number gives a 0-d tensor. Every level must be rectangular.
+   */
+  static from(values: NestedNumbers, dtype: DType = "float32"): Tensor {
+    if (!isDType(dtype)) throw new TensorError(`Tensor.from: dtype must be "float32" or "float64", got ${String(dtype)}`);
+    const shape = nestedShape(values);
+    const data = allocate(dtype, numel(shape));
+    flattenNested(values, shape, data);
+    return new Tensor(data, shape);
+  }
+
+  /** The values as nested arrays of numbers, like torch's Tensor.tolist() (a number when 0-d). */
+  toArray(): NestedArray {
+    return unflatten(this.data, this.dims);
+  }
+
   static zeros(shape: readonly number[], dtype: DType = "float32"): Tensor {
     return new Tensor(allocate(dtype, numel(shape)), shape);
   }
@@ -134,7 +153,7 @@ export class Tensor {
     const d = dim < 0 ? shape.length + dim : dim;
     const s = shape[d];
     if (s === undefined) {
-      throw new RangeError(
+      throw new TensorError(
         `Dimension out of range (expected to be in range of [${-shape.length}, ${shape.length - 1}], but got ${dim})`,
       );
     }

@@ -11,6 +11,7 @@ import { renderJunit } from "../report/junit.js";
 import type { CheckResult, RequestedOracle } from "../report/model.js";
 import { renderPretty } from "../report/pretty.js";
 import { runCheck } from "../report/run-check.js";
+import { loadOnnxRuntime } from "../oracles/ort-loader.js";
 import { compileFilters } from "./filter.js";
 import { colorEnabled, type CliIo } from "./io.js";
 import { startProgress } from "./progress.js";
@@ -66,7 +67,7 @@ function parseOracles(values: readonly string[] | undefined): { oracles: Request
  * applies when the first session creates its environment, so this runs before any model is loaded.
  */
 async function quietOnnxRuntime(): Promise<void> {
-  const { env } = await import("onnxruntime-node");
+  const { env } = await loadOnnxRuntime();
   env.logLevel = "fatal";
 }
 

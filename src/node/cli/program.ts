@@ -9,6 +9,7 @@ import { EXIT_INTERNAL, EXIT_USAGE, runCheckCommand, type CheckCliOptions } from
 import { runInspectCommand } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import { foldOutOptions } from "./reporters.js";
+import { MissingDependencyError } from "../oracles/ort-loader.js";
 import { UsageError } from "./usage-error.js";
 import { toolVersion } from "./version.js";
 
@@ -86,7 +87,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (err instanceof UsageError || err instanceof FixtureError) {
+    if (err instanceof UsageError || err instanceof FixtureError || err instanceof MissingDependencyError) {
       io.stderr.write(`rnn-parity: ${oneLine(err.message)}\n`);
       return EXIT_USAGE;
     }

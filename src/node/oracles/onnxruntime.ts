@@ -5,12 +5,13 @@
  * in parallel on small machines, and one thread keeps results deterministic) and are released after
  * each run, so no native memory outlives a call.
  */
-import { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
+import type { InferenceSession, Tensor as OrtTensor } from "onnxruntime-node";
 import { FixtureError, RnnParityError } from "../../core/errors.js";
 import { MAX_ONNX_BYTES } from "../../core/format/limits.js";
 import { decodeOnnxModel, type OnnxModelProto } from "../../core/onnx/onnx-proto.js";
 import { readBounded } from "../readers/read-bounded.js";
 import { checkStaticAllocation } from "./onnx-allocation.js";
+import { loadOnnxRuntime, type OnnxRuntimeNode } from "./ort-loader.js";
 import { onnxOutputNames, type Fixture } from "../../core/format/types.js";
 import { Int64Tensor } from "../../core/tensor/int64-tensor.js";
 import { Tensor, formatShape, tensorProblem } from "../../core/tensor/tensor.js";
@@ -85,12 +86,12 @@ function ownBytes(bytes: Uint8Array): Uint8Array {
  * An integer feed (a packed case's lengths) in the integer type the graph declares for it: ONNX's
  * sequence_lens is int32, a graph may also take int64 and convert itself.
  */
-function integerFeed(session: InferenceSession, name: string, t: Int64Tensor, file: string): OrtTensor {
+function integerFeed(ort: OnnxRuntimeNode, session: InferenceSession, name: string, t: Int64Tensor, file: string): OrtTensor {
   const meta = session.inputMetadata.find((m) => m.name === name);
   const type = meta?.isTensor ? meta.type : "int32";
-  if (type === "int64") return new OrtTensor("int64", BigInt64Array.from(t.data, (v) => BigInt(v)), [...t.shape]);
+  if (type === "int64") return new ort.Tensor("int64", BigInt64Array.from(t.data, (v) => BigInt(v)), [...t.shape]);
   if (type !== "int32") throw new FixtureError(file, `graph.input`, `"${name}" is ${type}, but the case feeds it integers (int32 or int64)`);
-  return new OrtTensor("int32", Int32Array.from(t.data), [...t.shape]);
+  return new ort.Tensor("int32", Int32Array.from(t.data), [...t.shape]);
 }
 
 /**
@@ -113,9 +114,10 @@ export async function runOnnxModel(
   // never by onnxruntime, which would block on a FIFO and load a model of any size.
   const bytes = typeof model === "string" ? await readBounded(model, MAX_ONNX_BYTES) : model;
   checkModelAllocation(bytes, file);
+  const ort = await loadOnnxRuntime();
   let session: InferenceSession;
   try {
-    session = await InferenceSession.create(ownBytes(bytes), SESSION_OPTIONS);
+    session = await ort.InferenceSession.create(ownBytes(bytes), SESSION_OPTIONS);
   } catch (err) {
     throw new FixtureError(file, "", `onnxruntime cannot load the model (${describe(err)})`);
   }
@@ -133,7 +135,7 @@ export async function runOnnxModel(
     }
     const feeds: Record<string, OrtTensor> = {};
     for (const [name, t] of Object.entries(inputs)) {
-      feeds[name] = t instanceof Int64Tensor ? integerFeed(session, name, t, file) : new OrtTensor(t.dtype, ownBuffer(t.data), [...t.shape]);
+      feeds[name] = t instanceof Int64Tensor ? integerFeed(ort, session, name, t, file) : new ort.Tensor(t.dtype, ownBuffer(t.data), [...t.shape]);
     }
     let results: InferenceSession.OnnxValueMapType;
     try {
@@ -144,7 +146,7 @@ export async function runOnnxModel(
     const out: Record<string, Tensor> = {};
     for (const name of outputNames) {
       const value = results[name];
-      if (!(value instanceof OrtTensor)) throw new FixtureError(file, `outputs.${name}`, "not a tensor");
+      if (!(value instanceof ort.Tensor)) throw new FixtureError(file, `outputs.${name}`, "not a tensor");
       out[name] = fromOrt(value, file, name);
     }
     return out;

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// The package as a new user gets it: packs the tarball, installs it into fresh projects with no
+// environment variable and no project .npmrc, and checks what issue 13 promises: the install exits 0
+// and brings no native binary; ESM import and require() work; importing the core dlopens nothing;
+// types resolve under nodenext (.mts, .cts) and bundler; an esbuild --platform=browser bundle of the
+// core builds; the CLI names the one command that installs onnxruntime-node, and that command works.
+// Prints both install sizes and the bundle size. Usage: node scripts/package-smoke.mjs [--keep]
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readdirSync, statSync, lstatSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const keep = process.argv.includes("--keep");
+const work = mkdtempSync(join(tmpdir(), "rnn-parity-package-"));
+const ORT_INSTALL = "npm i onnxruntime-node@1.30.0";
+
+function fail(message) {
+  console.error(`package-smoke: ${message}`);
+  process.exit(1);
+}
+/** The environment of a user's shell: none of npm's or onnxruntime's settings leak from ours. */
+function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^npm_|^ONNXRUNTIME_|^NODE_OPTIONS$|^INIT_CWD$/i.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+function run(cmd, args, cwd, env = cleanEnv()) {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+function must(what, r) {
+  if (r.status !== 0) fail(`${what}: exit ${r.status}\n${r.stdout}${r.stderr}`);
+  return r;
+}
+function du(dir) {
+  let total = 0;
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    const s = lstatSync(p);
+    total += s.isDirectory() ? du(p) : s.size;
+  }
+  return total;
+}
+function nativeFiles(dir, out = []) {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    const s = lstatSync(p);
+    if (s.isDirectory()) nativeFiles(p, out);
+    else if (/\.(node|so(\.\d+)*|dylib|dll)$/.test(e)) out.push(p);
+  }
+  return out;
+}
+const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+
+const packed = must("npm pack", run("npm", ["pack", "--silent", "--pack-destination", work], repo));
+const tarball = join(work, packed.stdout.trim().split("\n").pop());
+
+function project(name, pkg) {
+  const dir = join(work, name);
+  execFileSync("mkdir", ["-p", dir]);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, ...pkg }, null, 2));
+  return dir;
+}
+
+// 1. Layer users: plain npm i of the tarball.
+const app = project("app", {});
+must("npm i <tarball> (no env, no .npmrc)", run("npm", ["i", "--no-audit", "--no-fund", tarball], app));
+const layerSize = du(join(app, "node_modules"));
+const natives = nativeFiles(join(app, "node_modules"));
+if (natives.length) fail(`the layer install holds native binaries: ${natives.slice(0, 3).join(", ")}`);
+
+writeFileSync(join(app, "esm.mjs"), `
+const opened = [];
+const dlopen = process.dlopen;
+process.dlopen = (...args) => { opened.push(String(args[1])); return dlopen.apply(process, args); };
+const { RNN, Tensor } = await import("rnn-parity");
+const rnn = new RNN({ inputSize: 2, hiddenSize: 3, seed: 1 });
+const [out] = rnn.forward(Tensor.from([[[1, 2]], [[3, 4]]], "float32"));
+if (out.shape.join() !== "2,1,3") throw new Error("bad shape " + out.shape);
+if (opened.length) throw new Error("importing the core loaded native addons: " + opened.join(", "));
+const node = await import("rnn-parity/node");
+if (typeof node.runCheck !== "function") throw new Error("rnn-parity/node lacks runCheck");
+console.log("esm ok");
+`);
+must("ESM import", run("node", ["esm.mjs"], app));
+writeFileSync(join(app, "cjs.cjs"), `
+const { RNN, Tensor } = require("rnn-parity");
+const { readFixture } = require("rnn-parity/node");
+const rnn = new RNN({ inputSize: 2, hiddenSize: 3, seed: 1 });
+const [out] = rnn.forward(Tensor.from([[[1, 2]]], "float32"));
+if (typeof readFixture !== "function" || out.shape.join() !== "1,1,3") throw new Error("require() broken");
+console.log("cjs ok");
+`);
+must("require()", run("node", ["cjs.cjs"], app));
+
+// Types: nodenext from ESM and CJS, and bundler resolution.
+const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
+const typeUse = `import { RNN, Tensor, type LSTMOptions } from "rnn-parity";\nimport { runCheck } from "rnn-parity/node";\nconst o: LSTMOptions = { inputSize: 1, hiddenSize: 1 };\nexport const r = [new RNN({ inputSize: 1, hiddenSize: 1 }), Tensor, runCheck, o];\n`;
+writeFileSync(join(app, "use.mts"), typeUse);
+writeFileSync(join(app, "use.cts"), typeUse.replace(/^import \{ RNN, Tensor, type LSTMOptions \}.*\n/, 'import { RNN, Tensor } from "rnn-parity";\nimport type { LSTMOptions } from "rnn-parity";\n'));
+writeFileSync(join(app, "use.ts"), typeUse);
+const base = ["--noEmit", "--strict", "--skipLibCheck", "--types", "node", "--typeRoots", join(repo, "node_modules", "@types")];
+must("types, nodenext", run("node", [tsc, ...base, "--module", "nodenext", "--moduleResolution", "nodenext", "use.mts", "use.cts"], app));
+must("types, bundler", run("node", [tsc, ...base, "--module", "esnext", "--moduleResolution", "bundler", "use.ts"], app));
+
+// A browser bundle of the core.
+writeFileSync(join(app, "browser.js"), `import { RNN, Tensor } from "rnn-parity";\nconsole.log(new RNN({ inputSize: 1, hiddenSize: 1 }).forward(Tensor.from([[[1]]], "float32"))[0].shape);\n`);
+const esbuild = join(repo, "node_modules", "esbuild", "bin", "esbuild");
+must("esbuild --platform=browser", run(esbuild, ["browser.js", "--bundle", "--minify", "--platform=browser", "--format=esm", "--outfile=bundle.js", "--log-level=warning"], app));
+const bundleSize = statSync(join(app, "bundle.js")).size;
+
+// 2. The CLI without onnxruntime-node: one line naming the command; torch alone works.
+const missing = run("npx", ["--no-install", "rnn-parity", "check"], app);
+const lines = missing.stderr.trim().split("\n");
+if (missing.status !== 2 || lines.length !== 1 || !lines[0].includes(ORT_INSTALL)) {
+  fail(`rnn-parity check without onnxruntime-node: expected exit 2 and one line naming "${ORT_INSTALL}", got exit ${missing.status}:\n${missing.stderr}`);
+}
+must("rnn-parity check --oracle torch", run("npx", ["--no-install", "rnn-parity", "check", "--oracle", "torch", "--reporter", "json:torch.json"], app));
+
+// 3. Harness users: the one command the CLI printed, then the full check.
+const command = lines[0].slice(lines[0].indexOf("ONNXRUNTIME_NODE_INSTALL="));
+const [assign, ...rest] = command.replace(/ \(.*$/, "").split(" ");
+const [key, value] = assign.split("=");
+must(`"${command}"`, run(rest[0], [...rest.slice(1), "--no-audit", "--no-fund"], app, cleanEnv({ [key]: value })));
+const harnessSize = du(join(app, "node_modules"));
+must("rnn-parity check (both oracles)", run("npx", ["--no-install", "rnn-parity", "check", "--reporter", "json:both.json"], app));
+
+console.log(`package-smoke: tarball ${mb(statSync(tarball).size)}; install for layer users ${mb(layerSize)} (no native file), with onnxruntime-node ${mb(harnessSize)}; core browser bundle (esbuild --minify) ${(bundleSize / 1024).toFixed(1)} KiB`);
+if (!keep) rmSync(work, { recursive: true, force: true });
+else console.log(`package-smoke: kept ${work}`);

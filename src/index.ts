@@ -1,2 +1,0 @@
-export * from "./core/index.js";
-export * from "./node/index.js";
