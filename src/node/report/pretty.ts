@@ -70,10 +70,10 @@ function failureLines(r: ComparisonRow, c: Colors): string[] {
   const where = r.worstIndex.length ? ` at index ${formatIndex(r.worstIndex)}` : "";
   return [
     c.red(`✗ ${printable(r.case)}`),
-    `  ${r.oracle} · ${r.tensor} ${formatShape(r.shape)} ${r.tensorDtype}: ${formatHeadroom(r.headroom)}${where}, ` +
-      `max abs diff ${formatDiff(r.maxAbsDiff)}, ${r.mismatched}/${r.total} mismatched`,
+    // The counts and greatest differences follow in assert_close's own message.
+    `  ${r.oracle} · ${r.tensor} ${formatShape(r.shape)} ${r.tensorDtype}: ${formatHeadroom(r.headroom)}${where}`,
     `  file: ${printable(r.file)}`,
-    ...r.message.split("\n").map((line) => `  ${printable(line)}`),
+    ...r.message.split("\n").map((line) => (line ? `  ${printable(line)}` : "")),
     "",
   ];
 }
