@@ -134,6 +134,8 @@ describe.skipIf(!HAVE_CHROMIUM)("html report in headless Chromium", () => {
       const large = page.locator("#cases details.case", { hasText: LARGE });
       expect(await large.locator("canvas").count()).toBe(0);
       await large.locator("summary").click();
+      // The details element's toggle event is queued as a task: wait for the charts it draws.
+      await large.locator("canvas").nth(1).waitFor({ timeout: 10_000 });
       expect(await large.locator("canvas").count()).toBe(2);
       const legend = await large.locator(".u-legend").first().textContent();
       for (const series of ["torch forward", "torch reverse", "onnxruntime forward", "onnxruntime-vs-torch reverse"]) expect(legend).toContain(series);
