@@ -6,7 +6,7 @@
  * driven by playwright-core; no browser is ever downloaded.
  */
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -154,6 +154,7 @@ describe.skipIf(!HAVE_CHROMIUM)("html report in headless Chromium", () => {
       await page.screenshot({ path: SCREENSHOT });
     } finally {
       await context.close();
+      await rm(profile, { recursive: true, force: true });
     }
     expect(facts.errors).toEqual([]);
     expect(facts.requests).toEqual([]);
