@@ -123,6 +123,8 @@ def pairs_for(dtype: torch.dtype) -> list[Pair]:
     add("pct-1-of-2000-1d", with_edit(randn((2000,), dtype, 8), lambda y: y[5].add_(1.0)), randn((2000,), dtype, 8))
     add("pct-3-of-2000-1d", with_edit(randn((2000,), dtype, 8), lambda y: y[5:8].add_(1.0)), randn((2000,), dtype, 8))
     add("zero-expected-1d", t([0.0, 1e-3, 0.0, 2.0], dtype), t([0.0, 0.0, 0.0, 2.0], dtype))
+    # Exactly on the boundary: |a - e| == atol with e == 0, so `<=` passes and `<` would not.
+    add("atol-on-zero-1d", t([atol, -atol], dtype), t([0.0, 0.0], dtype))
     add("zero-expected-within-1d", t([0.0, atol / 2, -atol / 2], dtype), t([0.0, 0.0, 0.0], dtype))
     add("neg-zero-1d", t([-0.0, 0.0], dtype), t([0.0, -0.0], dtype))
     add("nan-vs-nan-1d", t([1.0, NAN, 3.0], dtype), t([1.0, NAN, 3.0], dtype))
