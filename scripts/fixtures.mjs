@@ -47,6 +47,7 @@ Environment:
   RNN_PARITY_VERIFIER   shell command replacing "python -m fixturegen.verify"
   RNN_PARITY_COMPARE_CASES  shell command replacing "python -m fixturegen.compare_cases"
   RNN_PARITY_ONNX_BACKEND   shell command replacing "python -m fixturegen.onnx_backend"
+  RNN_PARITY_SAFETENSORS    shell command replacing "python -m fixturegen.safetensors_cases"
 
 Exit status: 0 success, 1 generation or verification failed, 2 bad usage.`;
 
@@ -187,6 +188,8 @@ async function main() {
   const compareCasesTool = () => pythonTool("RNN_PARITY_COMPARE_CASES", "fixturegen.compare_cases");
   const backendDir = path.join(repoRoot, "test", "data", "onnx-backend");
   const backendTool = () => pythonTool("RNN_PARITY_ONNX_BACKEND", "fixturegen.onnx_backend");
+  const safetensorsDir = path.join(repoRoot, "test", "data", "safetensors");
+  const safetensorsTool = () => pythonTool("RNN_PARITY_SAFETENSORS", "fixturegen.safetensors_cases");
   const skipOnnx = opts["skip-onnx"] ? ["--skip-onnx"] : [];
   const generator = await pythonTool("RNN_PARITY_GENERATOR", "fixturegen.generate");
   const listed = await run("generator --list", withArgs(generator, ["--list"]), { capture: true });
@@ -219,6 +222,7 @@ async function main() {
         await run("assert_close cases check", withArgs(await compareCasesTool(), ["--check", compareCasesFile]));
         console.error(`fixtures: ${compareCasesFile} agrees with torch.testing.assert_close`);
         await run("ONNX backend models check", withArgs(await backendTool(), ["--check", backendDir]));
+        await run("safetensors files check", withArgs(await safetensorsTool(), ["--check", safetensorsDir]));
       }
       return 0;
     }
@@ -229,6 +233,7 @@ async function main() {
       await run("assert_close cases", withArgs(await compareCasesTool(), ["--out", compareCasesFile]));
       console.error(`fixtures: wrote ${compareCasesFile} from torch.testing.assert_close`);
       await run("ONNX backend models", withArgs(await backendTool(), ["--out", backendDir]));
+      await run("safetensors files", withArgs(await safetensorsTool(), ["--out", safetensorsDir]));
     }
     swapIn(fixturesDir, tmpDir);
     console.error(`fixtures: wrote ${expectedNames.length} cases to ${fixturesDir}`);

@@ -72,3 +72,4 @@ export { onnxModuleConfig } from "./onnx/onnx-config.js";
 export type { OnnxModuleConfig, OnnxConfigOverrides } from "./onnx/onnx-config.js";
 export { moduleFromOnnxModel } from "./nn/from-onnx.js";
 export type { OnnxModule } from "./nn/from-onnx.js";
+export { loadSafetensors, MAX_SAFETENSORS_HEADER_BYTES } from "./format/safetensors.js";

@@ -25,3 +25,4 @@ export type {
   SkippedOracle,
 } from "./report/model.js";
 export { loadOnnxRuntime, MissingDependencyError, ORT_INSTALL_COMMAND } from "./oracles/ort-loader.js";
+export { loadSafetensorsFile } from "./readers/safetensors-file.js";
