@@ -73,3 +73,7 @@ export type { OnnxModuleConfig, OnnxConfigOverrides } from "./onnx/onnx-config.j
 export { moduleFromOnnxModel } from "./nn/from-onnx.js";
 export type { OnnxModule } from "./nn/from-onnx.js";
 export { loadSafetensors, MAX_SAFETENSORS_HEADER_BYTES } from "./format/safetensors.js";
+export type { Adapter, AdapterModule, CaseSpec, Implementation } from "./adapter/contract.js";
+export { caseSpec, unsupportedReason } from "./adapter/contract.js";
+export { typescriptAdapter } from "./adapter/default.js";
+export { runAdapter } from "./adapter/run.js";

@@ -116,6 +116,7 @@ export function syntheticResult(): CheckResult {
     startedAt: "2025-01-01T00:00:00.000Z",
     durationMs: 12.5,
     toolVersion: "0.1.0",
+    implementation: { name: "rnn-parity", version: "0.1.0" },
     oracles: ["torch", "onnxruntime"],
     defaults: { float32: { rtol: 1.3e-6, atol: 1e-5 }, float64: { rtol: 1e-7, atol: 1e-7 } },
     overrides: {},
@@ -124,5 +125,6 @@ export function syntheticResult(): CheckResult {
     summary: summarize(comparisons, skipped, 3, 0),
     comparisons,
     skipped,
+    unsupported: [],
   };
 }

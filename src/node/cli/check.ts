@@ -11,6 +11,7 @@ import { renderJunit } from "../report/junit.js";
 import type { CheckResult, RequestedOracle } from "../report/model.js";
 import { renderPretty } from "../report/pretty.js";
 import { runCheck } from "../report/run-check.js";
+import { loadAdapter } from "../adapter/load.js";
 import { loadOnnxRuntime } from "../oracles/ort-loader.js";
 import { compileFilters } from "./filter.js";
 import { colorEnabled, type CliIo } from "./io.js";
@@ -31,6 +32,8 @@ export interface CheckCliOptions {
   progress: boolean;
   /** pretty: also print the per-comparison tables. */
   verbose: boolean;
+  /** An adapter module (ES module, default export) to check instead of our own layers. */
+  impl?: string;
 }
 
 export const EXIT_PASSED = 0;
@@ -113,6 +116,7 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckCliOp
   }
 
   if (oracles.includes("onnxruntime") && sources.some((s) => s.onnx !== undefined)) await quietOnnxRuntime();
+  const adapter = opts.impl === undefined ? undefined : await loadAdapter(opts.impl);
   const progress = startProgress(io, sources.length, opts.progress);
   let result: CheckResult;
   try {
@@ -124,6 +128,7 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckCliOp
       filters: opts.filter,
       failFast: opts.failFast,
       toolVersion: toolVersion(),
+      ...(adapter && opts.impl !== undefined ? { adapter, adapterFile: opts.impl } : {}),
       onCase: (done, total, name) => progress.tick(done, total, name),
     });
   } finally {
@@ -145,5 +150,6 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckCliOp
       `rnn-parity: ${s.failed === 0 ? "passed" : "FAILED"}: ${s.passed}/${s.comparisons} comparisons over ${s.cases} cases; wrote ${files.join(", ")}\n`,
     );
   }
-  return result.summary.failed === 0 ? EXIT_PASSED : EXIT_MISMATCH;
+  // A run that compared nothing (every case unsupported) proves nothing: it never passes.
+  return result.summary.failed === 0 && result.summary.comparisons > 0 ? EXIT_PASSED : EXIT_MISMATCH;
 }

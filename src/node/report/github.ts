@@ -4,6 +4,7 @@
  * GitHub shows as annotations on the fixture file; renderGithubSummary is the Markdown the CLI
  * appends to $GITHUB_STEP_SUMMARY (the job's summary page).
  */
+import { implementationLabel } from "./summary.js";
 import { relative, resolve } from "node:path";
 import { formatShape } from "../../core/tensor/tensor.js";
 import { formatDiff, formatHeadroom, formatIndex, toleranceHeader } from "./format.js";
@@ -59,8 +60,8 @@ export function renderGithubSummary(result: CheckResult): string {
   const out = [
     `## rnn-parity check: ${ok ? "✅ PASSED" : "❌ FAILED"}`,
     "",
-    `${s.cases} cases, ${s.comparisons} comparisons: ${s.passed} passed, ${s.failed} failed` +
-      `${s.skipped ? `; onnxruntime skipped for ${s.skipped} without a model` : ""}${s.stoppedEarly ? `; --fail-fast: ${s.notRun} not run` : ""}`,
+    `${implementationLabel(result.implementation)}: ${s.cases} cases, ${s.comparisons} comparisons: ${s.passed} passed, ${s.failed} failed` +
+      `${s.skipped ? `; onnxruntime skipped for ${s.skipped} without a model` : ""}${s.unsupported ? `; ${s.unsupported} unsupported` : ""}${s.stoppedEarly ? `; --fail-fast: ${s.notRun} not run` : ""}`,
     "",
     `oracles ${cell(result.oracles.join(", "))}; ${cell(toleranceHeader(result))}`,
     "",

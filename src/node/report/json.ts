@@ -56,6 +56,7 @@ export function jsonDocument(result: CheckResult): Record<string, unknown> {
     schema: JSON_SCHEMA,
     version: JSON_VERSION,
     tool: { name: "rnn-parity", version: result.toolVersion },
+    implementation: result.implementation,
     startedAt: result.startedAt,
     durationMs: Math.round(result.durationMs),
     oracles: result.oracles,
@@ -74,9 +75,11 @@ export function jsonDocument(result: CheckResult): Record<string, unknown> {
       skipped: s.skipped,
       stoppedEarly: s.stoppedEarly,
       notRun: s.notRun,
+      unsupported: s.unsupported,
     },
     comparisons: result.comparisons.map(comparison),
     skipped: result.skipped,
+    unsupported: result.unsupported,
   };
   return doc;
 }

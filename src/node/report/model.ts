@@ -64,6 +64,15 @@ export interface SkippedOracle {
   reason: string;
 }
 
+/** A case the adapter's supports() declined: counted and shown, never a pass. */
+export interface UnsupportedCase {
+  case: string;
+  file: string;
+  module: ModuleName;
+  dtype: DType;
+  reason: string;
+}
+
 export interface OracleCounts {
   comparisons: number;
   passed: number;
@@ -94,6 +103,8 @@ export interface CheckSummary {
   stoppedEarly: boolean;
   /** Selected cases that did not run because of --fail-fast. */
   notRun: number;
+  /** Cases the implementation declared unsupported; see CheckResult.unsupported. */
+  unsupported: number;
 }
 
 export interface CheckResult {
@@ -102,6 +113,8 @@ export interface CheckResult {
   durationMs: number;
   /** rnn-parity's version. */
   toolVersion: string;
+  /** The implementation under test: an adapter's name and version (rnn-parity's own layers by default). */
+  implementation: { name: string; version?: string };
   oracles: RequestedOracle[];
   /** torch.testing.assert_close's defaults per dtype, used wherever no override is given. */
   defaults: Record<DType, Tolerance>;
@@ -113,4 +126,5 @@ export interface CheckResult {
   summary: CheckSummary;
   comparisons: ComparisonRow[];
   skipped: SkippedOracle[];
+  unsupported: UnsupportedCase[];
 }

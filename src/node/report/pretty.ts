@@ -4,6 +4,7 @@
  * verdict line. `--verbose` adds the per-comparison tables. At most REPORT_WIDTH columns per line
  * outside the failures' messages and the verbose tables.
  */
+import { implementationLabel } from "./summary.js";
 import picocolors from "picocolors";
 import { formatShape } from "../../core/tensor/tensor.js";
 import { elide, renderColumns, type Column } from "./columns.js";
@@ -83,7 +84,7 @@ function overridden(result: CheckResult): boolean {
 }
 
 function header(result: CheckResult, c: Colors): string[] {
-  const title = `rnn-parity ${result.toolVersion} check · oracles ${result.oracles.join(", ")}`;
+  const title = `rnn-parity ${result.toolVersion} check · implementation ${implementationLabel(result.implementation)} · oracles ${result.oracles.join(", ")}`;
   const lines = [c.bold(overridden(result) ? title : `${title} · assert_close default tolerances`)];
   if (overridden(result)) lines.push(c.yellow(toleranceHeader(result)));
   if (result.filters.length) lines.push(`filter: ${result.filters.map(printable).join(" | ")}`);
@@ -96,6 +97,8 @@ function verdict(result: CheckResult, c: Colors): string[] {
   const counts = `${plural(s.cases, "case")}, ${plural(s.comparisons, "comparison")}: ${s.passed} passed, ${s.failed} failed`;
   const lines = [`${ok ? c.green(c.bold("PASSED")) : c.red(c.bold("FAILED"))} ${counts}${s.failedCases ? ` (${plural(s.failedCases, "case")})` : ""}`];
   if (s.skipped) lines.push(c.yellow(`skipped: onnxruntime for ${plural(s.skipped, "case")} without an ONNX model`));
+  if (s.unsupported) lines.push(c.yellow(`unsupported by ${result.implementation.name}: ${plural(s.unsupported, "case")} (not passes)`));
+  if (s.comparisons === 0) lines.push(c.red("nothing was compared"));
   if (s.stoppedEarly) lines.push(c.yellow(`--fail-fast: stopped after the first failing case; ${plural(s.notRun, "case")} not run`));
   return lines;
 }

@@ -19,10 +19,12 @@ import {
   type ManifestCase,
   type SequenceModuleName,
 } from "../../core/format/types.js";
-import { runTypeScript } from "../../core/oracle/typescript.js";
+import { caseSpec, unsupportedReason, type Adapter } from "../../core/adapter/contract.js";
+import { typescriptAdapter } from "../../core/adapter/default.js";
+import { runAdapter } from "../../core/adapter/run.js";
 import type { Tensor } from "../../core/tensor/tensor.js";
 import type { CaseSource } from "./inputs.js";
-import type { CheckResult, ComparisonRow, OracleName, RequestedOracle, SkippedOracle } from "./model.js";
+import type { CheckResult, ComparisonRow, OracleName, RequestedOracle, SkippedOracle, UnsupportedCase } from "./model.js";
 import { errorOverTime } from "./over-time.js";
 import { summarize } from "./summary.js";
 
@@ -42,6 +44,10 @@ export interface CheckOptions {
   filters: readonly string[];
   failFast: boolean;
   toolVersion: string;
+  /** The implementation under test (default: our own layers). */
+  adapter?: Adapter;
+  /** The adapter's file, named by its errors (absent for the default adapter). */
+  adapterFile?: string;
   /** Called after each case, e.g. to advance a progress bar. */
   onCase?: (done: number, total: number, name: string) => void;
 }
@@ -136,7 +142,24 @@ function checkAgainstManifest(f: Fixture, c: ManifestCase): void {
   }
 }
 
-async function runCase(source: CaseSource, options: CheckOptions, skipped: SkippedOracle[]): Promise<ComparisonRow[]> {
+/** The adapter's outputs; an external adapter's own exceptions become one line naming its file. */
+function runImplementation(f: Fixture, options: CheckOptions, file: string): Record<string, FixtureTensor> {
+  const adapter = options.adapter ?? typescriptAdapter;
+  try {
+    return runAdapter(adapter, f, options.adapterFile ?? file);
+  } catch (err) {
+    if (options.adapterFile === undefined || err instanceof FixtureError) throw asFixtureError(err, file);
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, "; ");
+    throw new FixtureError(options.adapterFile, "", `${adapter.name} on ${f.name}: ${message}`);
+  }
+}
+
+async function runCase(
+  source: CaseSource,
+  options: CheckOptions,
+  skipped: SkippedOracle[],
+  unsupported: UnsupportedCase[],
+): Promise<ComparisonRow[]> {
   // A manifest's sha256 proves the file is the one the generator wrote, all of it.
   for (const entry of source.listed ?? []) {
     const problem = await checkListedFile(entry);
@@ -147,13 +170,12 @@ async function runCase(source: CaseSource, options: CheckOptions, skipped: Skipp
   const f = decodeFixture(await readBounded(source.file, MAX_FIXTURE_BYTES, within(source.within)), source.file);
   if (source.manifestCase) checkAgainstManifest(f, source.manifestCase);
   const rows: ComparisonRow[] = [];
-  const [ts, tsMs] = timed(() => {
-    try {
-      return runTypeScript(f);
-    } catch (err) {
-      throw asFixtureError(err, source.file);
-    }
-  });
+  const reason = unsupportedReason(options.adapter ?? typescriptAdapter, caseSpec(f));
+  if (reason !== null) {
+    unsupported.push({ case: f.name, file: f.file, module: f.module, dtype: f.dtype, reason });
+    return rows;
+  }
+  const [ts, tsMs] = timed(() => runImplementation(f, options, source.file));
   const wantTorch = options.oracles.includes("torch");
   if (wantTorch) rows.push(...compareOutputs(f, "torch", ts, f.outputs, options.overrides, tsMs, source.file));
   if (options.oracles.includes("onnxruntime")) {
@@ -179,15 +201,20 @@ async function runCase(source: CaseSource, options: CheckOptions, skipped: Skipp
   return rows;
 }
 
+function implementationOf(a: Adapter): { name: string; version?: string } {
+  return a.version === undefined ? { name: a.name } : { name: a.name, version: a.version };
+}
+
 /** Runs every source in order; throws FixtureError (or a bug's error) on the first unusable input. */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const startedAt = new Date();
   const start = performance.now();
   const comparisons: ComparisonRow[] = [];
   const skipped: SkippedOracle[] = [];
+  const unsupported: UnsupportedCase[] = [];
   let ran = 0;
   for (const source of options.sources) {
-    const rows = await runCase(source, options, skipped);
+    const rows = await runCase(source, options, skipped, unsupported);
     comparisons.push(...rows);
     ran++;
     options.onCase?.(ran, options.sources.length, source.name);
@@ -198,13 +225,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - start,
     toolVersion: options.toolVersion,
+    implementation: implementationOf(options.adapter ?? typescriptAdapter),
     oracles: [...options.oracles],
     defaults: { float32: defaultTolerance("float32"), float64: defaultTolerance("float64") },
     overrides: { ...options.overrides },
     filters: [...options.filters],
     failFast: options.failFast,
-    summary: summarize(comparisons, skipped, ran, notRun),
+    summary: summarize(comparisons, skipped, ran, notRun, unsupported.length),
     comparisons,
     skipped,
+    unsupported,
   };
 }

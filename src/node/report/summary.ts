@@ -1,12 +1,23 @@
 import type { CheckSummary, ComparisonRow, OracleCounts, OracleName, SkippedOracle } from "./model.js";
 
+/** "name version" of the implementation under test, as every report names it. */
+export function implementationLabel(impl: { name: string; version?: string }): string {
+  return impl.version === undefined ? impl.name : `${impl.name} ${impl.version}`;
+}
+
 /** Lower headroom is worse; NaN (never produced by compareTensors, but defensively) counts as worst. */
 function worse(a: number, b: number): boolean {
   if (Number.isNaN(a)) return !Number.isNaN(b);
   return a < b;
 }
 
-export function summarize(rows: readonly ComparisonRow[], skipped: readonly SkippedOracle[], cases: number, notRun: number): CheckSummary {
+export function summarize(
+  rows: readonly ComparisonRow[],
+  skipped: readonly SkippedOracle[],
+  cases: number,
+  notRun: number,
+  unsupported = 0,
+): CheckSummary {
   const byOracle: Partial<Record<OracleName, OracleCounts>> = {};
   const worstHeadroom: CheckSummary["worstHeadroom"] = {};
   const failedCases = new Set<string>();
@@ -37,5 +48,6 @@ export function summarize(rows: readonly ComparisonRow[], skipped: readonly Skip
     skipped: skipped.length,
     stoppedEarly: notRun > 0,
     notRun,
+    unsupported,
   };
 }
