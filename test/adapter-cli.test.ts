@@ -56,7 +56,7 @@ describe("check --impl with a third-party adapter", () => {
     const r = await runCli(["check", "--impl", file, "--oracle", "torch", bundled("RNNCell-relu-nobias-batched-hx-float64")]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("implementation naive-cell 0.0.1");
+    expect(r.stdout).toContain("naive-cell 0.0.1: rnn-parity 0.1.0 check");
   });
 
   it("counts unsupported cases, never as passes: nothing compared exits 1", async () => {

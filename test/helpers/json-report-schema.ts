@@ -54,6 +54,7 @@ export const REPORT_FIELDS: Record<string, Check> = {
   schema: (v) => v === "rnn-parity-check",
   version: (v) => v === 2,
   tool: shape({ name: (v) => v === "rnn-parity", version: str }),
+  implementation: shape({ name: str, "version?": str }),
   startedAt: (v) => typeof v === "string" && !Number.isNaN(Date.parse(v)),
   durationMs: int,
   oracles: (v) => Array.isArray(v) && v.every(oneOf("torch", "onnxruntime")),
@@ -66,6 +67,7 @@ export const REPORT_FIELDS: Record<string, Check> = {
   summary: bool, // replaced below: checked field by field
   comparisons: Array.isArray,
   skipped: Array.isArray,
+  unsupported: Array.isArray,
 };
 
 export const SUMMARY_FIELDS: Record<string, Check> = {
@@ -80,6 +82,7 @@ export const SUMMARY_FIELDS: Record<string, Check> = {
   skipped: int,
   stoppedEarly: bool,
   notRun: int,
+  unsupported: int,
 };
 
 export const COMPARISON_FIELDS: Record<string, Check> = {

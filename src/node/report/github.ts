@@ -4,7 +4,7 @@
  * GitHub shows as annotations on the fixture file; renderGithubSummary is the Markdown the CLI
  * appends to $GITHUB_STEP_SUMMARY (the job's summary page).
  */
-import { implementationLabel } from "./summary.js";
+import { implementationPrefix } from "./summary.js";
 import { relative, resolve } from "node:path";
 import { formatShape } from "../../core/tensor/tensor.js";
 import { formatDiff, formatHeadroom, formatIndex, toleranceHeader } from "./format.js";
@@ -60,7 +60,7 @@ export function renderGithubSummary(result: CheckResult): string {
   const out = [
     `## rnn-parity check: ${ok ? "✅ PASSED" : "❌ FAILED"}`,
     "",
-    `${implementationLabel(result.implementation)}: ${s.cases} cases, ${s.comparisons} comparisons: ${s.passed} passed, ${s.failed} failed` +
+    `${implementationPrefix(result)}${s.cases} cases, ${s.comparisons} comparisons: ${s.passed} passed, ${s.failed} failed` +
       `${s.skipped ? `; onnxruntime skipped for ${s.skipped} without a model` : ""}${s.unsupported ? `; ${s.unsupported} unsupported` : ""}${s.stoppedEarly ? `; --fail-fast: ${s.notRun} not run` : ""}`,
     "",
     `oracles ${cell(result.oracles.join(", "))}; ${cell(toleranceHeader(result))}`,

@@ -5,7 +5,7 @@
  * cases first), and a sortable, filterable table of every comparison. The data is the JSON
  * report's document.
  */
-import { implementationLabel } from "./summary.js";
+import { implementationPrefix } from "./summary.js";
 import { toleranceHeader } from "./format.js";
 import { groupComparisons } from "./groups.js";
 import { htmlAssets, inlineSafe } from "./html-assets.js";
@@ -45,7 +45,7 @@ function counts(result: CheckResult): string {
   const skipped = s.skipped ? `; onnxruntime skipped for ${cases(s.skipped)} without a model` : "";
   const stopped = s.stoppedEarly ? `; --fail-fast stopped the run, ${cases(s.notRun)} not run` : "";
   const unsupported = s.unsupported ? `; ${cases(s.unsupported)} unsupported by ${result.implementation.name}` : "";
-  return `${implementationLabel(result.implementation)}: ${s.cases} cases, ${s.comparisons} comparisons: ${s.passed} passed, ${s.failed} failed${skipped}${unsupported}${stopped}`;
+  return `${implementationPrefix(result)}${s.cases} cases, ${s.comparisons} comparisons: ${s.passed} passed, ${s.failed} failed${skipped}${unsupported}${stopped}`;
 }
 
 export function renderHtml(result: CheckResult): string {

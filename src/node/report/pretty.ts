@@ -4,7 +4,7 @@
  * verdict line. `--verbose` adds the per-comparison tables. At most REPORT_WIDTH columns per line
  * outside the failures' messages and the verbose tables.
  */
-import { implementationLabel } from "./summary.js";
+import { implementationPrefix } from "./summary.js";
 import picocolors from "picocolors";
 import { formatShape } from "../../core/tensor/tensor.js";
 import { elide, renderColumns, type Column } from "./columns.js";
@@ -84,7 +84,7 @@ function overridden(result: CheckResult): boolean {
 }
 
 function header(result: CheckResult, c: Colors): string[] {
-  const title = `rnn-parity ${result.toolVersion} check · implementation ${implementationLabel(result.implementation)} · oracles ${result.oracles.join(", ")}`;
+  const title = `${implementationPrefix(result)}rnn-parity ${result.toolVersion} check · oracles ${result.oracles.join(", ")}`;
   const lines = [c.bold(overridden(result) ? title : `${title} · assert_close default tolerances`)];
   if (overridden(result)) lines.push(c.yellow(toleranceHeader(result)));
   if (result.filters.length) lines.push(`filter: ${result.filters.map(printable).join(" | ")}`);

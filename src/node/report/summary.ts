@@ -5,6 +5,14 @@ export function implementationLabel(impl: { name: string; version?: string }): s
   return impl.version === undefined ? impl.name : `${impl.name} ${impl.version}`;
 }
 
+/**
+ * "NAME VERSION: " when another implementation is under test; "" for our own layers, which the
+ * reports' "rnn-parity VERSION check" already names (and which keeps their headers short).
+ */
+export function implementationPrefix(result: { implementation: { name: string; version?: string } }): string {
+  return result.implementation.name === "rnn-parity" ? "" : `${implementationLabel(result.implementation)}: `;
+}
+
 /** Lower headroom is worse; NaN (never produced by compareTensors, but defensively) counts as worst. */
 function worse(a: number, b: number): boolean {
   if (Number.isNaN(a)) return !Number.isNaN(b);
