@@ -66,7 +66,8 @@ export interface Comparison {
   message: string;
 }
 
-function unravel(flat: number, shape: readonly number[]): number[] {
+/** The multi-index of flat element `flat` in a row-major `shape`. */
+export function unravel(flat: number, shape: readonly number[]): number[] {
   const index = new Array<number>(shape.length).fill(0);
   let rest = flat;
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -102,7 +103,13 @@ function checkTolerance(name: "rtol" | "atol", value: number): number {
   return value;
 }
 
-function attributeFailure(expected: Tensor, tol: Tolerance, name: string, message: string): Comparison {
+/** A comparison that failed on shape or dtype: no value compared, every element counted as mismatched. */
+export function attributeFailure(
+  expected: { numel(): number; readonly shape: readonly number[]; readonly dtype: Comparison["dtype"] },
+  tol: Tolerance,
+  name: string,
+  message: string,
+): Comparison {
   const total = expected.numel();
   return {
     tensor: name,

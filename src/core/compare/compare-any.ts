@@ -6,7 +6,7 @@
 import type { FixtureTensor } from "../format/types.js";
 import type { Int64Tensor } from "../tensor/int64-tensor.js";
 import { Tensor } from "../tensor/tensor.js";
-import { compareTensors, type CompareOptions, type Comparison, type Tolerance } from "./assert-close.js";
+import { attributeFailure, compareTensors, unravel, type CompareOptions, type Comparison, type Tolerance } from "./assert-close.js";
 import { shapeMismatchMessage, tensorMismatchMessage, withItem } from "./message.js";
 
 /** torch.testing.assert_close's defaults for integer dtypes. */
@@ -16,42 +16,6 @@ function dtypeName(t: FixtureTensor): string {
   return `torch.${t.dtype}`;
 }
 
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length).fill(0);
-  let rest = flat;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d] ?? 1;
-    index[d] = rest % size;
-    rest = Math.floor(rest / size);
-  }
-  return index;
-}
-
-function failure(expected: FixtureTensor, tol: Tolerance, name: string, message: string): Comparison {
-  const total = expected.numel();
-  return {
-    tensor: name,
-    shape: [...expected.shape],
-    dtype: expected.dtype,
-    rtol: tol.rtol,
-    atol: tol.atol,
-    total,
-    mismatched: total,
-    maxAbsDiff: NaN,
-    maxAbsDiffIndex: [],
-    maxRelDiff: NaN,
-    maxRelDiffIndex: [],
-    worstIndex: [],
-    headroom: -Infinity,
-    passed: false,
-    message: withItem(message, name === "" ? undefined : name),
-  };
-}
-
-/**
- * Two int64 tensors: an element matches when |a - e| <= atol + rtol * |e| (with the defaults,
- * when equal). torch divides in float32 for the relative difference, so we round it the same way.
- */
 function compareInt64(actual: Int64Tensor, expected: Int64Tensor, tol: Tolerance, name: string): Comparison {
   const total = expected.data.length;
   let mismatched = 0;
@@ -103,9 +67,9 @@ export function compareAny(actual: FixtureTensor, expected: FixtureTensor, opts:
   const name = opts.name ?? "";
   const tol: Tolerance = { rtol: opts.rtol ?? INT64_TOLERANCE.rtol, atol: opts.atol ?? INT64_TOLERANCE.atol };
   const sameShape = actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
-  if (!sameShape) return failure(expected, tol, name, shapeMismatchMessage(actual.shape, expected.shape));
+  if (!sameShape) return attributeFailure(expected, tol, name, shapeMismatchMessage(actual.shape, expected.shape));
   if (actual.dtype !== expected.dtype || actual instanceof Tensor || expected instanceof Tensor) {
-    return failure(expected, tol, name, `The values for attribute 'dtype' do not match: ${dtypeName(actual)} != ${dtypeName(expected)}.`);
+    return attributeFailure(expected, tol, name, `The values for attribute 'dtype' do not match: ${dtypeName(actual)} != ${dtypeName(expected)}.`);
   }
   return compareInt64(actual, expected, tol, name);
 }
