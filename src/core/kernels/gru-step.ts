@@ -2,7 +2,7 @@ import type { FloatArray } from "../tensor/dtype.js";
 import { sigmoid } from "./activation.js";
 import { gemmABt } from "./gemm.js";
 import type { GateFamily, LayerWeights } from "./recurrent-layer.js";
-import { tanhF32 } from "./tanh-f32.js";
+import { sigmoidF32, tanhF32 } from "./tanh-f32.js";
 
 /**
  * torch's GRU cell (aten/src/ATen/native/RNN.cpp, GRUCell), gates stacked r, z, n:
@@ -19,6 +19,7 @@ export function gruFamily(hiddenSize: number): GateFamily {
     gates: 3,
     scratchPerRow: 3 * H,
     projSize: 0,
+    gateKernel: "gru",
     epilogue(n, ih, ihOff, ihLd, g, gOff, gLd, h, _c, out, outOff, outLd): void {
       if (g instanceof Float32Array) gruEpilogueF32(H, n, ih, ihOff, ihLd, g, gOff, gLd, h, out, outOff, outLd);
       else gruEpilogueF64(H, n, ih, ihOff, ihLd, g, gOff, gLd, h, out, outOff, outLd);
@@ -33,7 +34,7 @@ export function gruFamily(hiddenSize: number): GateFamily {
 }
 
 /**
- * The float32 gate arithmetic, with Math.fround, tanhF32 and the sigmoid written out so the call
+ * The float32 gate arithmetic, with Math.fround, tanhF32 and sigmoidF32 written out so the call
  * sites stay monomorphic and V8 inlines them (as lstm-step.ts). out may be h: element j of row b
  * is read just before it is written.
  */
@@ -48,8 +49,8 @@ function gruEpilogueF32(
     const hRow = b * H;
     const oRow = outOff + b * outLd;
     for (let j = 0; j < H; j++) {
-      const r = fr(1 / (1 + Math.exp(-fr(g[row + j]! + ih[ihRow + j]!))));
-      const z = fr(1 / (1 + Math.exp(-fr(g[row + H + j]! + ih[ihRow + H + j]!))));
+      const r = fr(sigmoidF32(fr(g[row + j]! + ih[ihRow + j]!)));
+      const z = fr(sigmoidF32(fr(g[row + H + j]! + ih[ihRow + H + j]!)));
       const nn = fr(tanhF32(fr(ih[ihRow + 2 * H + j]! + fr(g[row + 2 * H + j]! * r))));
       out[oRow + j] = fr(fr(h[hRow + j]! - nn) * z) + nn;
     }

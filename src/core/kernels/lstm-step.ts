@@ -2,7 +2,7 @@ import type { FloatArray } from "../tensor/dtype.js";
 import { sigmoid } from "./activation.js";
 import { gemmABt } from "./gemm.js";
 import type { GateFamily, LayerWeights } from "./recurrent-layer.js";
-import { tanhF32 } from "./tanh-f32.js";
+import { sigmoidF32, tanhF32 } from "./tanh-f32.js";
 
 /**
  * torch's LSTM cell (aten/src/ATen/native/RNN.cpp, LSTMCell), gates stacked i, f, g, o:
@@ -22,6 +22,7 @@ export function lstmFamily(hiddenSize: number, projSize: number): GateFamily {
     // the gate pre-activations, then (with a projection) the unprojected h'
     scratchPerRow: P > 0 ? 5 * H : 4 * H,
     projSize: P,
+    gateKernel: "lstm",
     epilogue(n, ih, ihOff, ihLd, g, gOff, gLd, _h, c, out, outOff, outLd): void {
       if (c === null) throw new Error("internal: LSTM step without a cell state");
       if (g instanceof Float32Array) lstmEpilogueF32(H, n, ih, ihOff, ihLd, g, gOff, gLd, c, out, outOff, outLd);
@@ -42,7 +43,7 @@ export function lstmFamily(hiddenSize: number, projSize: number): GateFamily {
 }
 
 /**
- * The float32 gate arithmetic. Math.fround, tanhF32 and the sigmoid are written out rather than
+ * The float32 gate arithmetic. Math.fround, tanhF32 and sigmoidF32 are written out rather than
  * chosen through variables as the float64 version's dtype-neutral shape would need: the call
  * sites stay monomorphic and V8 inlines them (LSTM medium forward: 162 -> 154 ms of CPU time).
  * fround(g + ih) is the rounding of torch's `.add_(input gates)` store, done in registers.
@@ -58,10 +59,10 @@ function lstmEpilogueF32(
     const cRow = b * H;
     const oRow = outOff + b * outLd;
     for (let j = 0; j < H; j++) {
-      const ig = fr(1 / (1 + Math.exp(-fr(g[row + j]! + ih[ihRow + j]!))));
-      const fg = fr(1 / (1 + Math.exp(-fr(g[row + H + j]! + ih[ihRow + H + j]!))));
+      const ig = fr(sigmoidF32(fr(g[row + j]! + ih[ihRow + j]!)));
+      const fg = fr(sigmoidF32(fr(g[row + H + j]! + ih[ihRow + H + j]!)));
       const gg = fr(tanhF32(fr(g[row + 2 * H + j]! + ih[ihRow + 2 * H + j]!)));
-      const og = fr(1 / (1 + Math.exp(-fr(g[row + 3 * H + j]! + ih[ihRow + 3 * H + j]!))));
+      const og = fr(sigmoidF32(fr(g[row + 3 * H + j]! + ih[ihRow + 3 * H + j]!)));
       const cy = fr(fr(fg * c[cRow + j]!) + fr(ig * gg));
       c[cRow + j] = cy;
       out[oRow + j] = og * fr(tanhF32(cy));

@@ -1,6 +1,7 @@
 import type { FloatArray } from "../tensor/dtype.js";
 import { gemmABt } from "./gemm.js";
 import type { RnnWeights, SequenceLayout } from "./rnn-layer.js";
+import type { GateKernel } from "./wasm-gates.js";
 
 /**
  * One layer-direction's parameters in torch's layout, for every gate family: W_ih (G·H × in),
@@ -22,9 +23,11 @@ export interface GateFamily {
   readonly scratchPerRow: number;
   /** LSTM's projection size P (h' is then round(h'_raw · W_hrᵀ)), 0 for every other family. */
   readonly projSize: number;
+  /** The WebAssembly kernel (wasm-gates.ts) that does float32 `epilogue`'s arithmetic bit for bit. */
+  readonly gateKernel: GateKernel;
   /**
-   * The gate arithmetic after the recurrent product, which `step` runs and the WebAssembly
-   * engine (wasm-layer.ts) calls on its own memory: rows b < n of `g` (at gOff + b·gLd) hold
+   * The gate arithmetic after the recurrent product, which `step` runs (the float32 WebAssembly
+   * engine runs `gateKernel` instead, which gives the same bits): rows b < n of `g` (at gOff + b·gLd) hold
    * round(h · W_hhᵀ + b_hh) and may be overwritten; `ih` as for step; h (n × S, packed) is read,
    * c (n × H) updated, and h' written to `out` (row b at outOff + b·outLd), which is h itself
    * or, with a projection, where the unprojected h' goes before the caller projects it.

@@ -117,6 +117,7 @@ export function rnnFamily(hiddenSize: number, nonlinearity: Nonlinearity): GateF
     gates: 1,
     scratchPerRow: H,
     projSize: 0,
+    gateKernel: isTanh ? "rnnTanh" : "rnnRelu",
     epilogue(n, ih, ihOff, ihLd, g, gOff, gLd, _h, _c, out, outOff, outLd): void {
       rnnEpilogue(n, H, ih, ihOff, ihLd, g, gOff, gLd, out, outOff, outLd, isTanh);
     },

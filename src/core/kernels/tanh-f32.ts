@@ -1,24 +1,49 @@
 /**
- * tanh for float32 modules. Rounded to float32, the result equals Math.fround(Math.tanh(x)) for
- * every float32 x: checked exhaustively over all 4,278,190,082 non-NaN bit patterns (about 80 s
- * in Node; `RNN_PARITY_TANH_SWEEP=1 npx vitest run test/kernels-tanh-f32.test.ts`). The double
- * returned is within 4.5e-15 relative of Math.tanh (largest just above the 0.05 cutoff), so only
- * an exact tanh that close to a float32 rounding boundary could round differently; none does.
- * It is arithmetic V8 inlines (about 11.5 ns against 16-17 ns for Math.tanh, an out-of-line C++
- * call), worth 6-10% of a forward pass. float64 modules keep Math.tanh.
+ * tanh and the logistic sigmoid for float32 modules, in float64 arithmetic that the WebAssembly
+ * gate kernels (wasm-gates.ts) repeat operation for operation on f64x2 lanes: a JS double and a
+ * WebAssembly f64 lane round every +, −, ·, / identically (IEEE 754 binary64, round to nearest
+ * even), so the float32 results of the two paths are the same bits (test/kernels-gates.test.ts).
+ *
+ * tanhF32 rounded to float32 equals Math.fround(Math.tanh(x)) for every float32 x: checked
+ * exhaustively over all 4,278,190,082 non-NaN bit patterns (about 80 s in Node;
+ * `RNN_PARITY_TANH_SWEEP=1 npx vitest run test/kernels-tanh-f32.test.ts`). The double returned is
+ * within 4.5e-15 relative of Math.tanh (largest just above the 0.05 cutoff), so only an exact
+ * tanh that close to a float32 rounding boundary could round differently; none does. It is
+ * arithmetic V8 inlines (about 11.5 ns against 16-17 ns for Math.tanh, an out-of-line C++ call).
+ * float64 modules keep Math.tanh and `1 / (1 + Math.exp(-x))`.
  *
  * Neither is torch's float32 tanh (a vectorised approximation): on the 165,381,406 float32
  * inputs with 0.01 <= |x| < 9.1, torch 2.13's CPU kernel differs from fround(Math.tanh) on
  * 107,186 (0.065%), each by one float32 ulp, far inside assert_close's tolerance.
  */
 
-/** 2^m for m = -32..31 (index m + 32) and 2^(j/32) for j = 0..31: exp(-2x) = 2^m · 2^(j/32) · e^r. */
-const POW2_INT = new Float64Array(64).map((_, m) => 2 ** (m - 32));
-const POW2_FRAC = new Float64Array(32).map((_, j) => 2 ** (j / 32));
-const INV_LN2_32 = 32 / Math.LN2;
-// ln2/32 split so that k · LN2_32_HI is exact for the |k| < 2^10 used here.
-const LN2_32_HI = Math.fround(Math.LN2 / 32);
-const LN2_32_LO = Math.LN2 / 32 - LN2_32_HI;
+/** 2^(j/32) for j = 0..31: exp(y) = 2^m · 2^(j/32) · e^r. The WebAssembly kernels hold a copy. */
+export const POW2_FRAC = new Float64Array(32).map((_, j) => 2 ** (j / 32));
+/** 2^m for m = -64..191 (index m + 64); the kernels build the same powers from exponent bits. */
+const POW2_INT = new Float64Array(256).map((_, i) => 2 ** (i - 64));
+export const INV_LN2_32 = 32 / Math.LN2;
+// ln2/32 split so that k · LN2_32_HI is exact for the |k| < 2^13 used here (24 + 13 bits).
+export const LN2_32_HI = Math.fround(Math.LN2 / 32);
+export const LN2_32_LO = Math.LN2 / 32 - LN2_32_HI;
+/** Where sigmoidF32 clamps −x: outside [-20, 110] every float32 sigmoid is 1 or 0 already. */
+export const SIGMOID_LO = -20;
+export const SIGMOID_HI = 110;
+
+/**
+ * e^y for -860 < y·32/ln2 < 6100 (the callers' ranges): k = floor(y · 32/ln2 + 0.5) = 32m + j,
+ * r = y − k·ln2/32 with |r| <= ln2/64, where the degree-6 Taylor polynomial of e^r has relative
+ * error below 3e-18. floor(t + 0.5), not Math.round, because WebAssembly has floor and the two
+ * agree on every t these callers produce (they differ only at t = 0.49999999999999994 and past
+ * 2^52). The WebAssembly copy: emitExp in wasm-gates.ts.
+ */
+export function expF64(y: number): number {
+  const k = Math.floor(y * INV_LN2_32 + 0.5);
+  const r = y - k * LN2_32_HI - k * LN2_32_LO;
+  const j = k & 31;
+  const r2 = r * r;
+  const p = 1 + r + r2 * (1 / 2 + r * (1 / 6)) + r2 * r2 * (1 / 24 + r * (1 / 120) + r2 * (1 / 720));
+  return p * POW2_FRAC[j]! * POW2_INT[(k >> 5) + 64]!;
+}
 
 export function tanhF32(x: number): number {
   const a = Math.abs(x);
@@ -33,15 +58,20 @@ export function tanhF32(x: number): number {
   // |x| >= 9.1: 1 - tanh < 2.5e-8, under half a float32 ulp of 1, so the float32 result is ±1.
   if (a >= 9.1) return x > 0 ? 1 : -1;
   if (!(a === a)) return x; // NaN (a comparison with NaN is false, so it got here)
-  // e = exp(-2x) with k = round(-2x · 32/ln2) = 32m + j, r = -2x − k·ln2/32, |r| <= ln2/64;
-  // the degree-6 Taylor polynomial of e^r has relative error below 3e-18 there. Working with
-  // the signed x (not |x|) keeps the sign out of a branch the CPU would mispredict.
-  const y = -2 * x;
-  const k = Math.round(y * INV_LN2_32);
-  const r = y - k * LN2_32_HI - k * LN2_32_LO;
-  const j = k & 31;
-  const r2 = r * r;
-  const p = 1 + r + r2 * (1 / 2 + r * (1 / 6)) + r2 * r2 * (1 / 24 + r * (1 / 120) + r2 * (1 / 720));
-  const e = p * POW2_FRAC[j]! * POW2_INT[((k - j) >> 5) + 32]!;
+  // e = exp(-2x), from the signed x (not |x|): that keeps the sign out of a branch the CPU would mispredict.
+  const e = expF64(-2 * x);
   return (1 - e) / (1 + e);
+}
+
+/**
+ * The logistic sigmoid, 1 / (1 + e^−x) in float64, for float32 modules (the caller rounds once).
+ * −x is clamped to [-20, 110] first, which changes no float32 result: for x >= 20 the sigmoid
+ * is within 2.1e-9 of 1 (half a float32 ulp below 1 is 3e-8), for x <= -110 it is below
+ * e^-110 < 2^-158, under half the smallest float32 subnormal (2^-150); both ends round the same
+ * way clamped or not. Relative error about 3e-16 (the table entry's rounding dominates), so it
+ * rounds to the float32 that `1 / (1 + Math.exp(-x))` rounds to except within 3e-16 of a
+ * rounding boundary. NaN stays NaN (Math.min and Math.max propagate it).
+ */
+export function sigmoidF32(x: number): number {
+  return 1 / (1 + expF64(Math.max(SIGMOID_LO, Math.min(SIGMOID_HI, -x))));
 }

@@ -79,3 +79,53 @@ export const F32_LOAD = [0x2a, ...memarg(2, 0)];
 export const F32_STORE = (offset: number): number[] => [0x38, ...memarg(2, offset)];
 export const F64_PROMOTE_F32 = [0xbb];
 export const F32_DEMOTE_F64 = [0xb6];
+// The gate kernels (wasm-gates.ts): f32x4 gate arithmetic, f64x2 transcendental functions.
+export const I32_AND = 0x71;
+export const I32_SHL = 0x74;
+export const I32_NE = 0x47;
+export const F64_LOAD = (offset: number): number[] => [0x2b, ...memarg(3, offset)];
+export const I8X16_SHUFFLE = (lanes: readonly number[]): number[] => simd(0x0d, ...lanes);
+export const I32X4_EXTRACT = (lane: number): number[] => simd(0x1b, lane);
+export const F64X2_REPLACE = (lane: number): number[] => simd(0x22, lane);
+export const F64X2_LT = simd(0x49);
+export const F64X2_GE = simd(0x4c);
+export const V128_AND = simd(0x4e);
+export const V128_OR = simd(0x50);
+export const V128_BITSELECT = simd(0x52);
+export const V128_ANY_TRUE = simd(0x53);
+export const F32X4_DEMOTE_F64X2_ZERO = simd(0x5e);
+export const F64X2_PROMOTE_LOW_F32X4 = simd(0x5f);
+export const F64X2_FLOOR = simd(0x75);
+export const I32X4_SHR_S = simd(0xac);
+export const I64X2_EXTEND_LOW_I32X4_S = simd(0xc7);
+export const I64X2_SHL = simd(0xcb);
+export const I64X2_ADD = simd(0xce);
+export const F32X4_SUB = simd(0xe5);
+export const F32X4_MAX = simd(0xe9);
+export const F64X2_ABS = simd(0xec);
+export const F64X2_NEG = simd(0xed);
+export const F64X2_SUB = simd(0xf1);
+export const F64X2_DIV = simd(0xf3);
+export const F64X2_PMIN = simd(0xf6);
+export const F64X2_PMAX = simd(0xf7);
+export const I32X4_TRUNC_SAT_F64X2_S_ZERO = simd(0xfc);
+
+/** v128.const from 16 bytes. */
+export function v128Const(bytes: ArrayLike<number>): number[] {
+  return simd(0x0c, ...Array.from(bytes));
+}
+
+/** v128.const of one double in both f64x2 lanes. */
+export function f64x2Const(x: number): number[] {
+  return v128Const(new Uint8Array(new Float64Array([x, x]).buffer));
+}
+
+/** v128.const of one 32-bit integer (or float32 bit pattern) in all four lanes. */
+export function i32x4Const(n: number): number[] {
+  return v128Const(new Uint8Array(new Int32Array([n, n, n, n]).buffer));
+}
+
+/** v128.const of one 64-bit integer below 2^31 in both lanes. */
+export function i64x2Const(n: number): number[] {
+  return v128Const(new Uint8Array(new Int32Array([n, 0, n, 0]).buffer));
+}

@@ -1,4 +1,5 @@
 import type { LayerDirectionArgs, LayerWeights } from "./recurrent-layer.js";
+import { GATE_RESERVED } from "./wasm-gates.js";
 import { instantiateSgemm, packF32, SGEMM_MR as MR, SGEMM_NB as NB, type Sgemm, type SgemmKernels } from "./wasm-sgemm.js";
 
 /** One layer-direction's geometry: input width, hidden size H, state width S (P or H), gates G, projection P. */
@@ -85,6 +86,7 @@ interface Scratch {
  */
 export class WasmLayerEngine {
   private readonly sgemm: Sgemm;
+  private readonly gates: SgemmKernels["gates"];
   private readonly memory: SgemmKernels["memory"];
   private readonly packed: Packed[];
   private readonly scratchBase: number;
@@ -95,8 +97,9 @@ export class WasmLayerEngine {
   private constructor(private readonly home: SharedSgemm, private readonly shapes: readonly LayerGeometry[]) {
     const kernels = home.kernels;
     this.sgemm = kernels.sgemm;
+    this.gates = kernels.gates;
     this.memory = kernels.memory;
-    let at = 16; // address 0 means "no bias" to the kernel
+    let at = GATE_RESERVED; // the gate kernels' table; address 0 also means "no bias" to the GEMM
     const take = (bytes: number): number => {
       const here = at;
       at = align16(at + bytes);
@@ -165,10 +168,10 @@ export class WasmLayerEngine {
     const ih = align16(x + rowsP * inputSize * 4);
     const g = align16(ih + rowsP * gp * 4);
     const raw = align16(g + batchP * gp * 4);
-    const proj = align16(raw + (P > 0 ? batchP * H * 4 : 0));
+    const proj = align16(raw + (P > 0 ? batchP * roundUp(H, 4) * 4 : 0));
     const h = align16(proj + (P > 0 ? batchP * roundUp(P, NB) * 4 : 0));
-    const c = align16(h + batchP * S * 4);
-    return { x, ih, g, raw, proj, h, c, end: align16(c + batch * H * 4) };
+    const c = align16(h + batchP * roundUp(S, 4) * 4);
+    return { x, ih, g, raw, proj, h, c, end: align16(c + batch * roundUp(H, 4) * 4) };
   }
 
   /**
@@ -214,7 +217,11 @@ export class WasmLayerEngine {
     this.view.set(input.subarray(0, rows * inputSize), x / 4);
   }
 
-  /** runLayerDirection for layer-direction `index` on the input {@link loadInput} placed. */
+  /**
+   * runLayerDirection for layer-direction `index` on the input {@link loadInput} placed. h, c and
+   * LSTM's unprojected h' live in rows padded to a multiple of 4 floats (Sp, Hp), which the gate
+   * kernels need; the products read only the first S (or H) of each row.
+   */
   runDirection(index: number, a: EngineDirectionArgs): void {
     const { inputSize, hiddenSize: H, stateSize: S, gates, projSize: P } = this.shapes[index]!;
     const { schedule, family, output, outputLd: ldo, outputCol: col } = a;
@@ -222,36 +229,47 @@ export class WasmLayerEngine {
     const o = this.packed[index]!;
     const gp = roundUp(gates * H, NB);
     const pp = roundUp(P, NB);
+    const Hp = roundUp(H, 4);
+    const Sp = roundUp(S, 4);
     const s = this.scratch(index, rows, batch);
     const buffer = this.memory.buffer;
-    const ih = new Float32Array(buffer, s.ih, roundUp(rows, MR) * gp);
-    const g = new Float32Array(buffer, s.g, roundUp(batch, MR) * gp);
-    const h = new Float32Array(buffer, s.h, roundUp(batch, MR) * S);
-    const c = a.c0 === null ? null : new Float32Array(buffer, s.c, batch * H);
-    const raw = P > 0 ? new Float32Array(buffer, s.raw, roundUp(batch, MR) * H) : null;
+    const h = new Float32Array(buffer, s.h, roundUp(batch, MR) * Sp);
+    const c = a.c0 === null ? null : new Float32Array(buffer, s.c, batch * Hp);
     const proj = P > 0 ? new Float32Array(buffer, s.proj, roundUp(batch, MR) * pp) : null;
+    const gate = this.gates[family.gateKernel];
     if (rows > 0) this.gemm(s.x, inputSize * 4, rows, inputSize, o.wIh, gp / NB, o.bIh, s.ih, gp * 4);
-    h.set(a.h0.subarray(a.h0Offset, a.h0Offset + batch * S));
-    if (c !== null && a.c0 !== null) c.set(a.c0.subarray(a.c0Offset, a.c0Offset + batch * H));
+    copyRows(a.h0, a.h0Offset, S, h, 0, Sp, batch, S);
+    if (c !== null && a.c0 !== null) copyRows(a.c0, a.c0Offset, H, c, 0, Hp, batch, H);
     for (let i = 0; i < seqLen; i++) {
       const t = a.reverse ? seqLen - 1 - i : i;
       const n = schedule.count[t]!;
       if (n === 0) continue;
       const first = schedule.first[t]!;
-      this.gemm(s.h, S * 4, n, S, o.wHh, gp / NB, o.bHh, s.g, gp * 4);
-      if (raw === null || proj === null) {
-        family.epilogue(n, ih, first * gp, stride * gp, g, 0, gp, h, c, h, 0, S);
+      const ih = s.ih + first * gp * 4;
+      this.gemm(s.h, Sp * 4, n, S, o.wHh, gp / NB, o.bHh, s.g, gp * 4);
+      if (proj === null) {
+        gate(n, ih, stride * gp * 4, s.g, gp * 4, s.h, Sp * 4, s.c, s.h, Sp * 4, H * 4, Hp * 4);
       } else {
-        family.epilogue(n, ih, first * gp, stride * gp, g, 0, gp, h, c, raw, 0, H);
-        this.gemm(s.raw, H * 4, n, H, o.wHr, pp / NB, 0, s.proj, pp * 4);
-        for (let b = 0; b < n; b++) for (let j = 0; j < S; j++) h[b * S + j] = proj[b * pp + j]!;
+        gate(n, ih, stride * gp * 4, s.g, gp * 4, s.h, Sp * 4, s.c, s.raw, Hp * 4, H * 4, Hp * 4);
+        this.gemm(s.raw, Hp * 4, n, H, o.wHr, pp / NB, 0, s.proj, pp * 4);
+        copyRows(proj, 0, pp, h, 0, Sp, n, S);
       }
       for (let b = 0; b < n; b++) {
         const out = (first + b * stride) * ldo + col;
-        for (let j = 0; j < S; j++) output[out + j] = h[b * S + j]!;
+        const hRow = b * Sp;
+        for (let j = 0; j < S; j++) output[out + j] = h[hRow + j]!;
       }
     }
-    a.hN.set(h.subarray(0, batch * S), a.hNOffset);
-    if (a.cN !== null && c !== null) a.cN.set(c.subarray(0, batch * H), a.cNOffset);
+    copyRows(h, 0, Sp, a.hN, a.hNOffset, S, batch, S);
+    if (a.cN !== null && c !== null) copyRows(c, 0, Hp, a.cN, a.cNOffset, H, batch, H);
   }
+}
+
+/** Copies `rows` rows of `width` elements between row strides (one bulk copy when both are packed). */
+function copyRows(src: Float32Array | Float64Array, srcOff: number, srcLd: number, dst: Float32Array | Float64Array, dstOff: number, dstLd: number, rows: number, width: number): void {
+  if (srcLd === width && dstLd === width) {
+    dst.set(src.subarray(srcOff, srcOff + rows * width), dstOff);
+    return;
+  }
+  for (let b = 0; b < rows; b++) dst.set(src.subarray(srcOff + b * srcLd, srcOff + b * srcLd + width), dstOff + b * dstLd);
 }

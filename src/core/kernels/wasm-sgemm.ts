@@ -1,4 +1,5 @@
 import type { WasmMemory } from "./wasm-gemm.js";
+import { GATE_KERNELS, GATE_PARAMS, gateBody, gateData, MAP_KERNELS, MAP_PARAMS, mapBody, type GateKernel, type MapKernel } from "./wasm-gates.js";
 import {
   emitter, END, F32X4_ADD, F32X4_MUL, get, I32, I32_ADD, I32_GE_U, I32_LT_U, I32_MUL, I32_SUB, i32Const, set, uleb,
   V128, V128_LOAD, V128_LOAD32_SPLAT, V128_STORE, V128_ZERO, vec, section, name,
@@ -118,9 +119,16 @@ export function packF32(w: ArrayLike<number>, rows: number, k: number, dst: Floa
 /** The float32 kernel as exported: (a, lda, aEnd, k, b, nBlocks, bias, c, ldc), addresses in bytes. */
 export type Sgemm = (a: number, lda: number, aEnd: number, k: number, b: number, nBlocks: number, bias: number, c: number, ldc: number) => void;
 
+/** A gate kernel of wasm-gates.ts: (n, ih, ihLd, g, gLd, h, hLd, c, out, outLd, hB, hpB), bytes. */
+export type GateFn = (n: number, ih: number, ihLd: number, g: number, gLd: number, h: number, hLd: number, c: number, out: number, outLd: number, hB: number, hpB: number) => void;
+/** (src, dst, end) in bytes: tanhF32 or sigmoidF32 over float32s, 4 at a time. */
+export type MapFn = (src: number, dst: number, end: number) => void;
+
 export interface SgemmKernels {
   memory: WasmMemory;
   sgemm: Sgemm;
+  gates: Record<GateKernel, GateFn>;
+  maps: Record<MapKernel, MapFn>;
 }
 
 interface WasmApi {
@@ -129,18 +137,20 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
 
+const funcType = (params: number): number[] => [0x60, ...vec(new Array<number[]>(params).fill([I32])), ...vec([])];
+
+/** Types 0 (sgemm), 1 (gate kernels), 2 (maps); functions in the order sgemm, GATE_KERNELS, MAP_KERNELS. */
 function moduleBytes(): Uint8Array {
-  const params = new Array<number>(9).fill(I32);
+  const names = ["sgemm", ...GATE_KERNELS, ...MAP_KERNELS];
+  const types = [0, ...GATE_KERNELS.map(() => 1), ...MAP_KERNELS.map(() => 2)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(params.map((p) => [p])), ...vec([])]])),
-    ...section(3, vec([[0]])),
+    ...section(1, vec([funcType(9), funcType(GATE_PARAMS), funcType(MAP_PARAMS)])),
+    ...section(3, vec(types.map((t) => [t]))),
     ...section(5, vec([[0x00, ...uleb(1)]])),
-    ...section(7, vec([
-      [...name("memory"), 0x02, 0],
-      [...name("sgemm"), 0x00, 0],
-    ])),
-    ...section(10, vec([sgemmBody()])),
+    ...section(7, vec([[...name("memory"), 0x02, 0], ...names.map((n, i) => [...name(n), 0x00, ...uleb(i)])])),
+    ...section(10, vec([sgemmBody(), ...GATE_KERNELS.map(gateBody), ...MAP_KERNELS.map(mapBody)])),
+    ...section(11, vec([gateData()])),
   ]);
 }
 
@@ -165,7 +175,9 @@ export function instantiateSgemm(): SgemmKernels | null {
   if (compiled === null) return null;
   try {
     const ex = new api.Instance(compiled, {}).exports;
-    return { memory: ex["memory"] as WasmMemory, sgemm: ex["sgemm"] as Sgemm };
+    const gates = Object.fromEntries(GATE_KERNELS.map((k) => [k, ex[k] as GateFn])) as Record<GateKernel, GateFn>;
+    const maps = Object.fromEntries(MAP_KERNELS.map((k) => [k, ex[k] as MapFn])) as Record<MapKernel, MapFn>;
+    return { memory: ex["memory"] as WasmMemory, sgemm: ex["sgemm"] as Sgemm, gates, maps };
   } catch {
     return null;
   }
