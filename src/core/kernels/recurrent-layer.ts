@@ -75,8 +75,13 @@ export interface StepSchedule {
 
 export function paddedSchedule(layout: SequenceLayout): StepSchedule {
   const { seqLen, batch, timeStride, batchStride } = layout;
-  const first = Array.from({ length: seqLen }, (_, t) => t * timeStride);
-  return { seqLen, batch, rows: seqLen * batch, stride: batchStride, first, count: new Array<number>(seqLen).fill(batch) };
+  const first: number[] = [];
+  const count: number[] = [];
+  for (let t = 0; t < seqLen; t++) {
+    first.push(t * timeStride);
+    count.push(batch);
+  }
+  return { seqLen, batch, rows: seqLen * batch, stride: batchStride, first, count };
 }
 
 export function packedSchedule(batchSizes: readonly number[]): StepSchedule {
@@ -89,7 +94,8 @@ export function packedSchedule(batchSizes: readonly number[]): StepSchedule {
   return { seqLen: batchSizes.length, batch: batchSizes[0] ?? 0, rows, stride: 1, first, count: batchSizes };
 }
 
-export interface LayerDirectionArgs {
+/** What one layer-direction computes, on either kernel path (scalar here, or wasm-layer.ts's engine). */
+export interface DirectionArgs {
   schedule: StepSchedule;
   family: GateFamily;
   inputSize: number;
@@ -98,8 +104,6 @@ export interface LayerDirectionArgs {
   stateSize: number;
   /** Process time steps from last to first (torch's `_reverse` direction). */
   reverse: boolean;
-  /** The layer input, `schedule.rows` rows of `inputSize` elements. */
-  input: FloatArray;
   weights: LayerWeights;
   /** Initial states: batch rows of S (h) and H (c) elements at the offsets; c0 null without a cell state. */
   h0: FloatArray;
@@ -115,6 +119,12 @@ export interface LayerDirectionArgs {
   hNOffset: number;
   cN: FloatArray | null;
   cNOffset: number;
+}
+
+/** The scalar path's input and scratch (the engine keeps its own in WebAssembly memory). */
+export interface DirectionBuffers {
+  /** The layer input, `schedule.rows` rows of `inputSize` elements. */
+  input: FloatArray;
   /** Scratch: rows·G·H (ih), batch·S (h), batch·H (c), batch·scratchPerRow (scratch). */
   ih: FloatArray;
   h: FloatArray;
@@ -129,26 +139,38 @@ export interface LayerDirectionArgs {
  * (packed batches shrink over time) keep their last state, and in the reverse direction a row
  * joins with its h0 at its own last valid step, as torch's packed kernels do.
  */
-export function runLayerDirection(a: LayerDirectionArgs): void {
+export function runLayerDirection(a: DirectionArgs, buf: DirectionBuffers): void {
   const { schedule, family, hiddenSize: H, stateSize: S, weights, output, outputLd: ldo, outputCol: col } = a;
   const { seqLen, batch, rows, stride } = schedule;
   const GH = family.gates * H;
-  if (rows > 0) gemmABt(rows, GH, a.inputSize, a.input, 0, a.inputSize, weights.wIh, 0, a.inputSize, weights.bIh, a.ih, 0, GH);
-  const h = a.h;
-  const c = a.c;
-  h.set(a.h0.subarray(a.h0Offset, a.h0Offset + batch * S));
-  if (c !== null && a.c0 !== null) c.set(a.c0.subarray(a.c0Offset, a.c0Offset + batch * H));
+  if (rows > 0) gemmABt(rows, GH, a.inputSize, buf.input, 0, a.inputSize, weights.wIh, 0, a.inputSize, weights.bIh, buf.ih, 0, GH);
+  const h = buf.h;
+  const c = buf.c;
+  copy(a.h0, a.h0Offset, h, 0, batch * S);
+  if (c !== null && a.c0 !== null) copy(a.c0, a.c0Offset, c, 0, batch * H);
   for (let i = 0; i < seqLen; i++) {
     const t = a.reverse ? seqLen - 1 - i : i;
     const n = schedule.count[t]!;
     if (n === 0) continue;
     const first = schedule.first[t]!;
-    family.step(n, weights, a.ih, first * GH, stride * GH, h, c, a.scratch);
+    family.step(n, weights, buf.ih, first * GH, stride * GH, h, c, buf.scratch);
     for (let b = 0; b < n; b++) {
       const o = (first + b * stride) * ldo + col;
       for (let j = 0; j < S; j++) output[o + j] = h[b * S + j]!;
     }
   }
-  a.hN.set(h.subarray(0, batch * S), a.hNOffset);
-  if (a.cN !== null && c !== null) a.cN.set(c.subarray(0, batch * H), a.cNOffset);
+  copy(h, 0, a.hN, a.hNOffset, batch * S);
+  if (a.cN !== null && c !== null) copy(c, 0, a.cN, a.cNOffset, batch * H);
+}
+
+/**
+ * dst[dstOff + i] = src[srcOff + i] for i < n. Short copies (the tutorial's states are a few
+ * elements) by a loop: `set(subarray(...))` allocates a view per call.
+ */
+export function copy(src: FloatArray, srcOff: number, dst: FloatArray, dstOff: number, n: number): void {
+  if (n > 64) {
+    dst.set(src.subarray(srcOff, srcOff + n), dstOff);
+    return;
+  }
+  for (let i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i]!;
 }

@@ -1,4 +1,4 @@
-import type { LayerDirectionArgs, LayerWeights } from "./recurrent-layer.js";
+import type { DirectionArgs, LayerWeights } from "./recurrent-layer.js";
 import { GATE_RESERVED } from "./wasm-gates.js";
 import { instantiateSgemm, packF32, SGEMM_MR as MR, SGEMM_NB as NB, type Sgemm, type SgemmKernels } from "./wasm-sgemm.js";
 
@@ -11,8 +11,6 @@ export interface LayerGeometry {
   projSize: number;
 }
 
-/** The arguments of runLayerDirection that the engine does not replace with its own memory. */
-export type EngineDirectionArgs = Omit<LayerDirectionArgs, "input" | "weights" | "ih" | "h" | "c" | "scratch">;
 
 const PAGE = 65536;
 /** A memory32 instance addresses at most 2^32 bytes. */
@@ -222,7 +220,7 @@ export class WasmLayerEngine {
    * LSTM's unprojected h' live in rows padded to a multiple of 4 floats (Sp, Hp), which the gate
    * kernels need; the products read only the first S (or H) of each row.
    */
-  runDirection(index: number, a: EngineDirectionArgs): void {
+  runDirection(index: number, a: DirectionArgs): void {
     const { inputSize, hiddenSize: H, stateSize: S, gates, projSize: P } = this.shapes[index]!;
     const { schedule, family, output, outputLd: ldo, outputCol: col } = a;
     const { seqLen, batch, rows, stride } = schedule;

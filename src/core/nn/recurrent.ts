@@ -3,6 +3,8 @@ import {
   packedSchedule,
   paddedSchedule,
   runLayerDirection,
+  type DirectionArgs,
+  type DirectionBuffers,
   type GateFamily,
   type LayerWeights,
   type StepSchedule,
@@ -30,6 +32,12 @@ export interface LayerCall {
   output: FloatArray;
   hN: FloatArray;
   cN: FloatArray | null;
+}
+
+interface PaddedCall {
+  readonly batchFirst: boolean;
+  readonly layout: SequenceLayout;
+  readonly schedule: StepSchedule;
 }
 
 const GATES: Record<RecurrentName, number> = { RNN: 1, LSTM: 4, GRU: 3 };
@@ -66,6 +74,7 @@ export abstract class RecurrentModule {
   private readonly family: GateFamily;
   /** float32's WebAssembly engine, built on the first call big enough; null where it cannot be had. */
   private f32Engine: WasmLayerEngine | null | undefined;
+  private lastPadded: PaddedCall | null = null;
 
   protected constructor(
     private readonly moduleName: RecurrentName,
@@ -151,8 +160,9 @@ export abstract class RecurrentModule {
     if (hx !== undefined) checkStates(name, this.messages, this.dtype, hx, stateShapes);
     if (seqLen === 0) throw new ModuleError("Expected sequence length to be larger than 0 in RNN");
 
-    const layout = packed !== null ? null : bf ? batchFirstLayout(seqLen, batch) : timeMajorLayout(seqLen, batch);
-    const schedule = layout === null ? packedSchedule(packed!.batchSizes) : paddedSchedule(layout);
+    const padded = packed !== null ? null : this.paddedFor(seqLen, batch, bf);
+    const layout = padded === null ? null : padded.layout;
+    const schedule = padded === null ? packedSchedule(packed!.batchSizes) : padded.schedule;
     const S = this.stateSize;
     const H = this.hiddenSize;
     const hasCell = this.stateWidths.length === 2;
@@ -192,6 +202,17 @@ export abstract class RecurrentModule {
   }
 
   /**
+   * The layout and step schedule of a padded call, kept from the last call when its shape repeats
+   * (neither is ever written): building them was about a sixth of a tutorial-sized forward.
+   */
+  private paddedFor(seqLen: number, batch: number, batchFirst: boolean): PaddedCall {
+    const last = this.lastPadded;
+    if (last !== null && last.layout.seqLen === seqLen && last.layout.batch === batch && last.batchFirst === batchFirst) return last;
+    const layout = batchFirst ? batchFirstLayout(seqLen, batch) : timeMajorLayout(seqLen, batch);
+    return (this.lastPadded = { batchFirst, layout, schedule: paddedSchedule(layout) });
+  }
+
+  /**
    * float32's engine when this call is big enough for it to pay and its memory can hold it;
    * otherwise null, and the scalar kernels (same bits) run. float64 never uses it.
    */
@@ -221,45 +242,25 @@ export abstract class RecurrentModule {
     const S = this.stateSize;
     const H = this.hiddenSize;
     const { batch, rows } = schedule;
-    const engine = this.f32EngineFor(schedule);
-    if (engine !== null && input instanceof Float32Array) {
-      const flat = this.flatWeights;
-      engine.loadInput(flat, layer * D, input, rows);
-      for (let d = 0; d < D; d++) {
-        const index = layer * D + d;
-        engine.runDirection(index, {
-          schedule,
-          family: this.family,
-          inputSize: layer === 0 ? this.inputSize : D * S,
-          hiddenSize: H,
-          stateSize: S,
-          reverse: d === 1,
-          h0: call.h0,
-          h0Offset: index * batch * S,
-          c0: call.c0,
-          c0Offset: index * batch * H,
-          output: call.output,
-          outputLd: D * S,
-          outputCol: d * S,
-          hN: call.hN,
-          hNOffset: index * batch * S,
-          cN: call.cN,
-          cNOffset: index * batch * H,
-        });
-      }
-      return;
-    }
-    const hasCell = call.c0 !== null;
+    const found = this.f32EngineFor(schedule);
+    const engine = found !== null && input instanceof Float32Array ? found : null;
+    if (engine !== null) engine.loadInput(this.flatWeights, layer * D, input as Float32Array, rows);
+    const buffers: DirectionBuffers | null = engine !== null ? null : {
+      input,
+      ih: this.workspace.get(Slot.Ih, rows * this.family.gates * H),
+      h: this.workspace.get(Slot.State, batch * S),
+      c: call.c0 !== null ? this.workspace.get(Slot.Cell, batch * H) : null,
+      scratch: this.workspace.get(Slot.Pre, batch * this.family.scratchPerRow),
+    };
     for (let d = 0; d < D; d++) {
       const index = layer * D + d;
-      runLayerDirection({
+      const args: DirectionArgs = {
         schedule,
         family: this.family,
         inputSize: layer === 0 ? this.inputSize : D * S,
         hiddenSize: H,
         stateSize: S,
         reverse: d === 1,
-        input,
         weights: this.weights[layer]![d]!,
         h0: call.h0,
         h0Offset: index * batch * S,
@@ -272,11 +273,9 @@ export abstract class RecurrentModule {
         hNOffset: index * batch * S,
         cN: call.cN,
         cNOffset: index * batch * H,
-        ih: this.workspace.get(Slot.Ih, rows * this.family.gates * H),
-        h: this.workspace.get(Slot.State, batch * S),
-        c: hasCell ? this.workspace.get(Slot.Cell, batch * H) : null,
-        scratch: this.workspace.get(Slot.Pre, batch * this.family.scratchPerRow),
-      });
+      };
+      if (engine !== null) engine.runDirection(index, args);
+      else runLayerDirection(args, buffers!);
     }
   }
 
