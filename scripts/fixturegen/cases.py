@@ -11,7 +11,9 @@ failing test names what broke, e.g. ``RNN-relu-nobias-batchfirst-bidir-L3-h0-flo
 
 from __future__ import annotations
 
+import itertools
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -195,6 +197,44 @@ def cell_case(
 
 def onoff(flag: bool, on: str, off: str) -> str:
     return on if flag else off
+
+
+# One option of a product: constructor keyword, its values in order, and each value's label.
+Option = tuple[str, Sequence[Any], Callable[[Any], str]]
+NONLINEARITY: Option = ("nonlinearity", ("tanh", "relu"), str)
+BIAS: Option = ("bias", (True, False), lambda v: onoff(v, "bias", "nobias"))
+LAYOUT: Option = ("batch_first", (False, True), lambda v: onoff(v, "batchfirst", "seqfirst"))
+DIRECTION: Option = ("bidirectional", (False, True), lambda v: onoff(v, "bidir", "uni"))
+LAYERS: Option = ("num_layers", (1, 2, 3), lambda v: f"L{v}")
+
+
+def seq_product(module: ModuleName, dtype: str, options: Sequence[Option], **fixed: Any) -> list[Case]:
+    """Every combination of ``options`` (in nested-loop order, the first option outermost), named by
+    their labels joined with ``-`` and then h0/noh0. h0 rule: the initial state is given exactly when
+    the sum of the option indices (each value's position in its option) is even. Changing any binary
+    option flips the parity, so every value of every option appears both with and without h0, and
+    half of the product has it."""
+    cases = []
+    for indices in itertools.product(*(range(len(values)) for _, values, _ in options)):
+        has_hx = sum(indices) % 2 == 0
+        chosen = {key: values[i] for (key, values, _), i in zip(options, indices)}
+        labels = [label(values[i]) for (_, values, label), i in zip(options, indices)]
+        cases.append(seq_case(module, "-".join(labels + [onoff(has_hx, "h0", "noh0")]), dtype,
+                              **chosen, has_hx=has_hx, **fixed))
+    return cases
+
+
+def cell_product(module: ModuleName, dtype: str, *, input_size: int, hidden_size: int, batch: int,
+                 nonlinearities: Sequence[str | None] = (None,)) -> list[Case]:
+    """[nonlinearity x] bias x batched x hx given, named e.g. ``tanh-nobias-batched-hx``."""
+    return [
+        cell_case(module, "-".join(([nonlinearity] if nonlinearity else [])
+                                   + [onoff(bias, "bias", "nobias"), onoff(batched, "batched", "unbatched"),
+                                      onoff(hx, "hx", "nohx")]),
+                  dtype, input_size=input_size, hidden_size=hidden_size, bias=bias, batched=batched,
+                  has_hx=hx, batch=batch, nonlinearity=nonlinearity)
+        for nonlinearity in nonlinearities for bias in (True, False) for batched in (True, False) for hx in (True, False)
+    ]
 
 
 def all_cases() -> list[Case]:

@@ -1,5 +1,6 @@
-"""Edge shapes and options the LSTM and GRU products do not cover (issues 10 and 11), one list for
-both families; LSTM also gets projection variants of the shapes where a projection can break."""
+"""Edge shapes and options the products do not cover, one list for RNN, LSTM and GRU (issues 10
+and 11). LSTM also gets projection variants of the shapes where a projection can break; RNN keeps
+format v1's cases exactly: two of them relu (named so), and no saturating case."""
 
 from __future__ import annotations
 
@@ -18,11 +19,16 @@ SATURATING_SCALE = 10.0
 
 
 def seq_extra_cases(module: ModuleName, dtype: str) -> list[Case]:
-    lstm = module == "LSTM"
+    lstm, rnn = module == "LSTM", module == "RNN"
     base: dict[str, Any] = dict(input_size=INPUT_SIZE, hidden_size=HIDDEN_SIZE, bias=True, batch_first=False,
                                 seq_len=SEQ_LEN, batch=BATCH, num_layers=2, bidirectional=True)
     if lstm:
         base["proj_size"] = 0
+    if rnn:
+        base["nonlinearity"] = "tanh"
+    # RNN's two relu extras: the label says relu, the config has it.
+    relu: dict[str, Any] = {"nonlinearity": "relu"} if rnn else {}
+    relu_label = "relu-" if rnn else ""
 
     def add(label: str, **overrides: Any) -> None:
         cases.append(seq_case(module, label, dtype, **{**base, **overrides}))
@@ -39,7 +45,7 @@ def seq_extra_cases(module: ModuleName, dtype: str) -> list[Case]:
         add("unbatched-bidir-L2-proj3-h0", batch=None, proj_size=PROJ_SIZE, has_hx=True)
     add("seq1-bidir-L2-h0", seq_len=1, has_hx=True)
     add("seq1-batchfirst-uni-L1-noh0", seq_len=1, batch_first=True, num_layers=1, bidirectional=False, has_hx=False)
-    add("batch1-bidir-L2-noh0", batch=1, has_hx=False)
+    add(f"batch1-{relu_label}bidir-L2-noh0", batch=1, has_hx=False, **relu)
     add("batch1-batchfirst-uni-L1-h0", batch=1, batch_first=True, num_layers=1, bidirectional=False, has_hx=True)
     if lstm:
         add("batch1-bidir-L2-proj3-h0", batch=1, proj_size=PROJ_SIZE, has_hx=True)
@@ -61,11 +67,12 @@ def seq_extra_cases(module: ModuleName, dtype: str) -> list[Case]:
     if lstm:
         add("large-seq64-batch8-in32-hid48-proj20-bidir-L2-noh0", input_size=32, hidden_size=48, proj_size=20,
             seq_len=64, batch=8, has_hx=False)
-    add("saturating-w10-bidir-L2-h0", weight_scale=SATURATING_SCALE, has_hx=True)
+    if not rnn:
+        add("saturating-w10-bidir-L2-h0", weight_scale=SATURATING_SCALE, has_hx=True)
     # Large enough for a blocked/WebAssembly GEMM path, with the options the large case lacks:
     # no bias, batch_first, no h0, three layers, sizes off 4-wide blocks.
-    add("mid-seq20-batch7-in19-hid37-nobias-batchfirst-bidir-L3-noh0", input_size=19, hidden_size=37, seq_len=20,
-        batch=7, num_layers=3, bias=False, batch_first=True, has_hx=False)
+    add(f"mid-seq20-batch7-in19-hid37-{relu_label}nobias-batchfirst-bidir-L3-noh0", input_size=19, hidden_size=37,
+        seq_len=20, batch=7, num_layers=3, bias=False, batch_first=True, has_hx=False, **relu)
     if lstm:
         add("mid-seq20-batch7-in19-hid37-proj13-nobias-batchfirst-bidir-L3-h0", input_size=19, hidden_size=37,
             proj_size=13, seq_len=20, batch=7, num_layers=3, bias=False, batch_first=True, has_hx=True)

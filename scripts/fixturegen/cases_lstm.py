@@ -2,50 +2,19 @@
 
 from __future__ import annotations
 
-from .cases import Case, cell_case, onoff, seq_case
+from .cases import BIAS, DIRECTION, LAYERS, LAYOUT, Case, Option, cell_product, seq_product
 from .cases_extras import BATCH, HIDDEN_SIZE, INPUT_SIZE, PROJ_SIZE, SEQ_LEN, seq_extra_cases
 
 CELL_INPUT_SIZE = 3
 CELL_HIDDEN_SIZE = 5
 CELL_BATCH = 4
-
-
-def lstm_product_cases(dtype: str) -> list[Case]:
-    """bias x layout x direction x num_layers x proj_size {0, 3}: 48 per dtype.
-
-    h0/c0 are given exactly when the sum of the option indices is even (as in the RNN product):
-    every value of every option appears both with and without an initial state.
-    """
-    cases = []
-    for i_bias, bias in enumerate((True, False)):
-        for i_layout, batch_first in enumerate((False, True)):
-            for i_dir, bidirectional in enumerate((False, True)):
-                for i_layers, num_layers in enumerate((1, 2, 3)):
-                    for i_proj, proj_size in enumerate((0, PROJ_SIZE)):
-                        has_hx = (i_bias + i_layout + i_dir + i_layers + i_proj) % 2 == 0
-                        label = "-".join([
-                            onoff(bias, "bias", "nobias"), onoff(batch_first, "batchfirst", "seqfirst"),
-                            onoff(bidirectional, "bidir", "uni"), f"L{num_layers}",
-                            f"proj{proj_size}" if proj_size else "noproj", onoff(has_hx, "h0", "noh0"),
-                        ])
-                        cases.append(seq_case(
-                            "LSTM", label, dtype, input_size=INPUT_SIZE, hidden_size=HIDDEN_SIZE,
-                            num_layers=num_layers, bias=bias, batch_first=batch_first,
-                            bidirectional=bidirectional, proj_size=proj_size, has_hx=has_hx,
-                            seq_len=SEQ_LEN, batch=BATCH,
-                        ))
-    return cases
-
-
-def lstm_cell_cases(dtype: str) -> list[Case]:
-    """bias x batched x (hx, cx) given: 8 per dtype."""
-    return [
-        cell_case("LSTMCell", f"{onoff(bias, 'bias', 'nobias')}-{onoff(batched, 'batched', 'unbatched')}-{onoff(hx, 'hx', 'nohx')}",
-                  dtype, input_size=CELL_INPUT_SIZE, hidden_size=CELL_HIDDEN_SIZE, bias=bias, batched=batched,
-                  has_hx=hx, batch=CELL_BATCH)
-        for bias in (True, False) for batched in (True, False) for hx in (True, False)
-    ]
+PROJECTION: Option = ("proj_size", (0, PROJ_SIZE), lambda p: f"proj{p}" if p else "noproj")
 
 
 def lstm_cases(dtype: str) -> list[Case]:
-    return lstm_cell_cases(dtype) + lstm_product_cases(dtype) + seq_extra_cases("LSTM", dtype)
+    """LSTMCell: bias x batched x (hx, cx) given (8 per dtype); LSTM: bias x layout x direction x
+    num_layers x proj_size {0, 3} (48 per dtype; h0 means h0 and c0, rule: seq_product); the extras."""
+    return (cell_product("LSTMCell", dtype, input_size=CELL_INPUT_SIZE, hidden_size=CELL_HIDDEN_SIZE, batch=CELL_BATCH)
+            + seq_product("LSTM", dtype, [BIAS, LAYOUT, DIRECTION, LAYERS, PROJECTION], input_size=INPUT_SIZE,
+                          hidden_size=HIDDEN_SIZE, seq_len=SEQ_LEN, batch=BATCH)
+            + seq_extra_cases("LSTM", dtype))

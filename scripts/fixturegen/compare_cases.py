@@ -27,7 +27,7 @@ from typing import Any
 import msgpack
 import torch
 
-from .fixture import encode_tensor
+from rnn_parity.fixture_format import encode_tensor
 
 FORMAT = "rnn-parity-assert-close-cases"
 VERSION = 1

@@ -10,19 +10,16 @@ output folder without one is incomplete. Two runs on one machine give byte-ident
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib
-import json
 import pathlib
 import re
 import sys
 import time
 from typing import Any
 
-from .cases import Case, all_cases
+from rnn_parity.manifest import case_entry, manifest_doc, manifest_json, sha256_file
 
-MANIFEST_FORMAT = "rnn-parity-manifest"
-MANIFEST_VERSION = 2
+from .cases import Case, all_cases
 
 
 def select_cases(filters: list[str]) -> list[Case]:
@@ -33,24 +30,14 @@ def select_cases(filters: list[str]) -> list[Case]:
     return [c for c in cases if any(p.search(c.name) for p in patterns)]
 
 
-def sha256_file(path: pathlib.Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def manifest_json(manifest: dict[str, Any]) -> str:
-    # sort_keys + fixed indent: the text depends only on the content, never on dict order.
-    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
-
-
 def generate(out: pathlib.Path, cases: list[Case], skip_onnx: bool) -> dict[str, Any]:
     # Imported here so `--list` works without torch.
     import torch  # noqa: PLC0415
 
-    from .build import build_case, configure_torch  # noqa: PLC0415
-    from .fixture import encode_fixture  # noqa: PLC0415
+    from .build import build_case, configure_torch, fixture_bytes  # noqa: PLC0415
 
     # onnxruntime and onnx load slowly; --skip-onnx (development only) does without them.
-    export_case = None if skip_onnx else importlib.import_module(f"{__package__}.onnx_export").export_case
+    export_case = None if skip_onnx else importlib.import_module("rnn_parity.onnx_export").export_case
     configure_torch()
     if export_case is not None:
         # The attribute checks that guard every graph must themselves refuse what they claim to.
@@ -63,16 +50,9 @@ def generate(out: pathlib.Path, cases: list[Case], skip_onnx: bool) -> dict[str,
         rel = f"{case.dtype}/{case.name}.msgpack"
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(encode_fixture(case, built))
-        entry: dict[str, Any] = {
-            "name": case.name,
-            "module": case.module,
-            "config": dict(case.config),
-            **({"packing": {"enforce_sorted": bool(case.enforce_sorted)}} if case.packed else {}),
-            "dtype": case.dtype,
-            "file": rel,
-            "sha256": sha256_file(path),
-        }
+        path.write_bytes(fixture_bytes(case, built))
+        entry = case_entry(name=case.name, module=case.module, config=case.config, dtype=case.dtype, file=rel,
+                           sha256=sha256_file(path), enforce_sorted=case.enforce_sorted if case.packed else None)
         if export_case is not None:
             onnx_rel = f"onnx/{case.name}.onnx"
             onnx_path = out / onnx_rel
@@ -82,13 +62,7 @@ def generate(out: pathlib.Path, cases: list[Case], skip_onnx: bool) -> dict[str,
             entry["onnx"] = {"file": onnx_rel, "sha256": sha256_file(onnx_path), **info}
         entries.append(entry)
         print(f"[{i}/{len(cases)}] {case.name}", file=sys.stderr, flush=True)
-    entries.sort(key=lambda e: e["file"])
-    manifest = {
-        "format": MANIFEST_FORMAT,
-        "version": MANIFEST_VERSION,
-        "torch_version": torch.__version__,
-        "cases": entries,
-    }
+    manifest = manifest_doc(torch.__version__, entries)
     (out / "manifest.json").write_text(manifest_json(manifest), encoding="utf-8")
     print(
         f"generated {len(entries)} cases into {out} in {time.monotonic() - started:.1f}s",

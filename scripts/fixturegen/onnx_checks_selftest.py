@@ -19,9 +19,9 @@ import onnx
 import torch
 from onnx import helper
 
-from .onnx_checks import GraphAttributeError, GraphKindError, check_graph
-from .onnx_plans import TORCHSCRIPT
-from .onnx_torch import torch_export
+from rnn_parity.onnx_checks import GraphAttributeError, GraphKindError, check_graph
+from rnn_parity.onnx_plans import TORCHSCRIPT
+from rnn_parity.onnx_torch import torch_export
 
 Mutation = Callable[[onnx.ModelProto, onnx.NodeProto], None]
 

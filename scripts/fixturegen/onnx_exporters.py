@@ -23,9 +23,9 @@ import onnx
 import onnxruntime as ort
 import torch
 
-from .onnx_checks import GraphAttributeError, check_graph
-from .onnx_plans import DYNAMO, TORCHSCRIPT
-from .onnx_torch import torch_export
+from rnn_parity.onnx_checks import GraphAttributeError, check_graph
+from rnn_parity.onnx_plans import DYNAMO, TORCHSCRIPT
+from rnn_parity.onnx_torch import torch_export
 
 logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(logging.ERROR)
 

@@ -19,7 +19,7 @@ import numpy as np
 import onnxruntime as ort
 import torch
 
-from .fixture import decode_fixture, decode_tensor
+from rnn_parity.fixture_format import decode_fixture, decode_tensor
 
 _TOL = {"float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7)}
 

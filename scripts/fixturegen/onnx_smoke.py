@@ -18,9 +18,9 @@ from types import SimpleNamespace
 
 import torch
 
-from . import onnx_export
-from .onnx_checks import check_graph
-from .onnx_weights import assert_same_state_dict, state_dict_from_onnx
+from rnn_parity import onnx_export
+from rnn_parity.onnx_checks import check_graph
+from rnn_parity.onnx_weights import assert_same_state_dict, state_dict_from_onnx
 
 CELL = [dict(nonlinearity=n, bias=b, batched=bt, hx=h) for n in ("tanh", "relu") for b in (True, False)
         for bt in (True, False) for h in (True, False)]

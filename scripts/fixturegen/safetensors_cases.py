@@ -20,7 +20,7 @@ import msgpack
 import torch
 from safetensors.torch import save_file
 
-from .fixture import encode_tensor
+from rnn_parity.fixture_format import encode_tensor
 
 FORMAT = "rnn-parity-safetensors-case"
 VERSION = 1

@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from .fixture import decode_fixture, decode_tensor
+from rnn_parity.fixture_format import decode_fixture, decode_tensor
 
 EXACT_FIELDS = ("format", "version", "name", "module", "config", "dtype", "seed", "torch_version", "packing")
 

@@ -32,6 +32,7 @@ import torch
 # The dynamo exporter warns once per torchvision op that torchvision is absent; these models use none.
 logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(logging.ERROR)
 
+from .errors import OnnxExportError
 from .onnx_checks import GraphAttributeError, check_graph
 from .onnx_decomposed import decomposed_cell_graph, decomposed_sequence_graph
 from .onnx_graphs import OPSET, decomposed_graph, rnn_op_graph
@@ -41,10 +42,6 @@ from .onnx_torch import torch_export
 from .onnx_weights import assert_same_state_dict, state_dict_from_onnx
 
 ONNX_OUTPUTS = ("output", "h_n", "c_n", "h_prime", "h1", "c1")
-
-
-class OnnxExportError(RuntimeError):
-    pass
 
 
 class NamedCase(Protocol):

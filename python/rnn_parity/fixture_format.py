@@ -1,4 +1,8 @@
-"""Encodes and decodes the msgpack fixture format described in docs/fixture-format.md."""
+"""Encodes and decodes the msgpack fixture format described in docs/fixture-format.md.
+
+The one writer of fixture files: the generator (scripts/fixturegen) and export_fixture both call
+encode_fixture, so a user's export is byte-for-byte the format the bundled fixtures are.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,6 @@ from typing import Any
 import msgpack
 import numpy as np
 import torch
-
-from .build import Built
-from .cases import Case
 
 FIXTURE_FORMAT = "rnn-parity-fixture"
 FIXTURE_VERSION = 2
@@ -31,21 +32,35 @@ def decode_tensor(m: dict[str, Any]) -> torch.Tensor:
     return torch.from_numpy(array.copy())
 
 
-def encode_fixture(case: Case, built: Built) -> bytes:
+def encode_fixture(
+    *,
+    name: str,
+    module: str,
+    config: dict[str, Any],
+    dtype: str,
+    seed: int,
+    state_dict: dict[str, torch.Tensor],
+    inputs: dict[str, torch.Tensor],
+    outputs: dict[str, torch.Tensor],
+    enforce_sorted: bool | None = None,
+) -> bytes:
+    """One fixture file. ``enforce_sorted`` is given exactly for packed cases; ``inputs`` and
+    ``outputs`` are written in the order given (the format's: input, hx, cx, lengths; outputs as
+    forward.run_module returns them)."""
     # Key order is part of the format (the doc lists it); dicts keep insertion order.
     doc = {
         "format": FIXTURE_FORMAT,
         "version": FIXTURE_VERSION,
-        "name": case.name,
-        "module": case.module,
-        "config": dict(case.config),
-        "dtype": case.dtype,
-        "seed": case.seed,
+        "name": name,
+        "module": module,
+        "config": dict(config),
+        "dtype": dtype,
+        "seed": seed,
         "torch_version": torch.__version__,
-        **({"packing": {"enforce_sorted": bool(case.enforce_sorted)}} if case.packed else {}),
-        "state_dict": {k: encode_tensor(v) for k, v in built.module.state_dict().items()},
-        "inputs": {k: encode_tensor(built.inputs[k]) for k in case.input_names},
-        "outputs": {k: encode_tensor(built.outputs[k]) for k in case.output_names},
+        **({"packing": {"enforce_sorted": bool(enforce_sorted)}} if enforce_sorted is not None else {}),
+        "state_dict": {k: encode_tensor(v) for k, v in state_dict.items()},
+        "inputs": {k: encode_tensor(v) for k, v in inputs.items()},
+        "outputs": {k: encode_tensor(v) for k, v in outputs.items()},
     }
     return msgpack.packb(doc, use_bin_type=True)
 
