@@ -105,12 +105,12 @@ describe("json reporter", () => {
   it("writes summary and comparisons", () => {
     const d = doc as { summary: Record<string, unknown>; comparisons: Record<string, unknown>[]; schema: string; version: number };
     expect(d.schema).toBe("rnn-parity-check");
-    expect(d.version).toBe(2);
+    expect(d.version).toBe(3);
     expect(d.summary).toMatchObject({ ok: false, cases: 3, comparisons: 8, passed: 6, failed: 2, failedCases: 2, skipped: 1 });
     expect(d.summary.byOracle).toEqual({
-      torch: { comparisons: 4, passed: 2, failed: 2 },
-      onnxruntime: { comparisons: 2, passed: 2, failed: 0 },
-      "onnxruntime-vs-torch": { comparisons: 2, passed: 2, failed: 0 },
+      torch: { comparisons: 4, passed: 2, failed: 2, expectedFailures: 0, unexpectedPasses: 0 },
+      onnxruntime: { comparisons: 2, passed: 2, failed: 0, expectedFailures: 0, unexpectedPasses: 0 },
+      "onnxruntime-vs-torch": { comparisons: 2, passed: 2, failed: 0, expectedFailures: 0, unexpectedPasses: 0 },
     });
     const failing = d.comparisons.find((c) => c.case === FAILING_CASE);
     expect(failing).toMatchObject({ oracle: "torch", tensor: "h_prime", shape: [4, 5], mismatched: 1, total: 20, passed: false, worstIndex: [2, 3] });

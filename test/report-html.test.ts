@@ -62,7 +62,7 @@ describe("html report, as text", () => {
   it("embeds the JSON report, with the per-step errors", () => {
     const json = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)?.[1] ?? "";
     const data = JSON.parse(json) as { report: { version: number; comparisons: { case: string; tensor: string; overTime: unknown }[] } };
-    expect(data.report.version).toBe(2);
+    expect(data.report.version).toBe(3);
     const large = data.report.comparisons.find((c) => c.case === LARGE && c.tensor === "output");
     expect(large?.overTime).toMatchObject({ directions: ["forward", "reverse"] });
   });

@@ -16,7 +16,14 @@ export { renderPretty } from "./report/pretty.js";
 export type { PrettyOptions } from "./report/pretty.js";
 export { renderJson, JSON_SCHEMA, JSON_VERSION } from "./report/json.js";
 export { renderJunit } from "./report/junit.js";
+export { readExpectations, parseExpectations, MAX_EXPECTATIONS_BYTES } from "./expectations/file.js";
+export type { Expectations, ExpectedFailure, ExpectedOracle } from "./expectations/file.js";
 export type {
+  AppliedExpectation,
+  ComparisonStatus,
+  ExpectationOutcome,
+  ExpectationsReport,
+  ExpectationVerdict,
   CheckResult,
   CheckSummary,
   ComparisonRow,

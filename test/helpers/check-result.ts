@@ -40,6 +40,7 @@ function row(over: Partial<ComparisonRow>): ComparisonRow {
     durationMs: 1.25,
     ...over,
     tensorDtype: over.tensorDtype ?? over.dtype ?? "float32",
+    status: over.status ?? (over.passed === false ? "failed" : "passed"),
   };
 }
 
@@ -126,5 +127,6 @@ export function syntheticResult(): CheckResult {
     comparisons,
     skipped,
     unsupported: [],
+    expectations: null,
   };
 }

@@ -16,7 +16,22 @@ const oneOf = (...values: string[]): Check => (v) => typeof v === "string" && va
 const oracle = oneOf("torch", "onnxruntime", "onnxruntime-vs-torch");
 const dtype = oneOf("float32", "float64");
 const tolerance = shape({ rtol: finite, atol: finite });
-const counts = shape({ comparisons: int, passed: int, failed: int });
+const counts = shape({ comparisons: int, passed: int, failed: int, expectedFailures: int, unexpectedPasses: int });
+const tensorName = oneOf("output", "h_n", "c_n", "h_prime", "h1", "c1", "output_data", "batch_sizes", "sorted_indices", "unsorted_indices", "output_lengths");
+const expectation: Check = (v) => v === null || shape({ entry: int, reason: str, "link?": str })(v);
+const entryOutcome = shape({
+  entry: int,
+  case: str,
+  "tensor?": tensorName,
+  "oracle?": oneOf("torch", "onnxruntime"),
+  reason: str,
+  "link?": str,
+  verdict: oneOf("held", "xpass", "stale", "not exercised"),
+  expectedFailures: int,
+  unexpectedPasses: int,
+});
+const expectations: Check = (v) =>
+  v === null || (shape({ file: str, implementation: str, entries: Array.isArray })(v) && isObject(v) && (v.entries as unknown[]).every(entryOutcome));
 const worst = shape({ headroom: jsonNumber, case: str, oracle, tensor: str });
 const series: Check = (v) => Array.isArray(v) && v.every((d) => Array.isArray(d) && d.every(jsonNumber));
 const overTime: Check = (v) =>
@@ -52,7 +67,7 @@ function problems(v: unknown, fields: Record<string, Check>, where: string): str
 
 export const REPORT_FIELDS: Record<string, Check> = {
   schema: (v) => v === "rnn-parity-check",
-  version: (v) => v === 2,
+  version: (v) => v === 3,
   tool: shape({ name: (v) => v === "rnn-parity", version: str }),
   implementation: shape({ name: str, "version?": str }),
   startedAt: (v) => typeof v === "string" && !Number.isNaN(Date.parse(v)),
@@ -68,6 +83,7 @@ export const REPORT_FIELDS: Record<string, Check> = {
   comparisons: Array.isArray,
   skipped: Array.isArray,
   unsupported: Array.isArray,
+  expectations,
 };
 
 export const SUMMARY_FIELDS: Record<string, Check> = {
@@ -76,6 +92,9 @@ export const SUMMARY_FIELDS: Record<string, Check> = {
   comparisons: int,
   passed: int,
   failed: int,
+  expectedFailures: int,
+  unexpectedPasses: int,
+  staleExpectations: int,
   failedCases: int,
   byOracle: mapOf(oracle, counts),
   worstHeadroom: mapOf(dtype, worst),
@@ -92,7 +111,7 @@ export const COMPARISON_FIELDS: Record<string, Check> = {
   config,
   dtype,
   oracle,
-  tensor: oneOf("output", "h_n", "c_n", "h_prime", "h1", "c1", "output_data", "batch_sizes", "sorted_indices", "unsorted_indices", "output_lengths"),
+  tensor: tensorName,
   shape: ints,
   tensorDtype: oneOf("float32", "float64", "int64"),
   maxAbsDiff: jsonNumber,
@@ -103,6 +122,8 @@ export const COMPARISON_FIELDS: Record<string, Check> = {
   rtol: finite,
   atol: finite,
   passed: bool,
+  status: oneOf("passed", "failed", "xfail", "xpass"),
+  expectation,
   headroom: jsonNumber,
   message: str,
   durationMs: finite,
@@ -126,6 +147,8 @@ export function validateJsonReport(doc: unknown): string[] {
   rows.forEach((c, i) => {
     out.push(...problems(c, COMPARISON_FIELDS, `comparisons[${i}].`));
     if (isObject(c) && c.passed !== (c.mismatched === 0)) out.push(`comparisons[${i}]: passed disagrees with mismatched`);
+    if (isObject(c) && c.passed !== (c.status === "passed" || c.status === "xpass")) out.push(`comparisons[${i}]: status disagrees with passed`);
+    if (isObject(c) && (c.expectation === null) !== (c.status === "passed" || c.status === "failed")) out.push(`comparisons[${i}]: expectation disagrees with status`);
   });
   const skipped = Array.isArray(doc.skipped) ? (doc.skipped as unknown[]) : [];
   skipped.forEach((s, i) => out.push(...problems(s, SKIPPED_FIELDS, `skipped[${i}].`)));

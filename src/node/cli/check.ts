@@ -12,6 +12,8 @@ import type { CheckResult, RequestedOracle } from "../report/model.js";
 import { renderPretty } from "../report/pretty.js";
 import { runCheck } from "../report/run-check.js";
 import { loadAdapter } from "../adapter/load.js";
+import { readExpectations } from "../expectations/file.js";
+import { runPassed, statusCounts } from "../report/summary.js";
 import { loadOnnxRuntime } from "../oracles/ort-loader.js";
 import { compileFilters } from "./filter.js";
 import { colorEnabled, type CliIo } from "./io.js";
@@ -34,6 +36,8 @@ export interface CheckCliOptions {
   verbose: boolean;
   /** An adapter module (ES module, default export) to check instead of our own layers. */
   impl?: string;
+  /** An expectations file (docs/adapters.md): comparisons the implementation is known to fail. */
+  expectations?: string;
 }
 
 export const EXIT_PASSED = 0;
@@ -116,6 +120,7 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckCliOp
   }
 
   if (oracles.includes("onnxruntime") && sources.some((s) => s.onnx !== undefined)) await quietOnnxRuntime();
+  const expectations = opts.expectations === undefined ? undefined : await readExpectations(opts.expectations);
   const adapter = opts.impl === undefined ? undefined : await loadAdapter(opts.impl);
   const progress = startProgress(io, sources.length, opts.progress);
   let result: CheckResult;
@@ -129,6 +134,7 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckCliOp
       failFast: opts.failFast,
       toolVersion: toolVersion(),
       ...(adapter && opts.impl !== undefined ? { adapter, adapterFile: opts.impl } : {}),
+      ...(expectations ? { expectations, allCases: all.map((s) => s.name) } : {}),
       onCase: (done, total, name) => progress.tick(done, total, name),
     });
   } finally {
@@ -147,9 +153,10 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckCliOp
   } else {
     const s = result.summary;
     io.stdout.write(
-      `rnn-parity: ${s.failed === 0 ? "passed" : "FAILED"}: ${s.passed}/${s.comparisons} comparisons over ${s.cases} cases; wrote ${files.join(", ")}\n`,
+      `rnn-parity: ${runPassed(s) ? "passed" : "FAILED"}: ${s.comparisons} comparisons over ${s.cases} cases: ${statusCounts(s)}; wrote ${files.join(", ")}\n`,
     );
   }
-  // A run that compared nothing (every case unsupported) proves nothing: it never passes.
-  return result.summary.failed === 0 && result.summary.comparisons > 0 ? EXIT_PASSED : EXIT_MISMATCH;
+  // A run that compared nothing (every case unsupported) proves nothing: it never passes. An
+  // unexpected pass or a stale expectations entry fails it too: the list must stay true.
+  return runPassed(result.summary) ? EXIT_PASSED : EXIT_MISMATCH;
 }

@@ -7,7 +7,8 @@ import { UsageError } from "./usage-error.js";
 
 export type NameFilter = (name: string) => boolean;
 
-function globToRegExp(glob: string): RegExp {
+/** A whole-name glob: `*` any run of characters, `?` one, everything else literal (--filter and expectation files). */
+export function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${body}$`);
 }

@@ -56,6 +56,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option("--fail-fast", "stop after the first case with a mismatch", false)
     .option("-v, --verbose", "pretty report: also every comparison, a row per case, oracle and tensor", false)
     .option("--impl <file>", "an adapter module (docs/adapters.md) to check instead of rnn-parity's own layers")
+    .option("--expectations <file>", "a JSON list of comparisons the implementation is known to fail (docs/adapters.md); an expected failure that passes fails the run")
     .option("--no-progress", "never show the progress bar (it shows only on a terminal, for long runs)")
     .action(async (paths: string[], opts: CheckCliOptions & { out?: string }) => {
       if (opts.out !== undefined) throw new UsageError("--out must directly follow the --reporter NAME it applies to");

@@ -4,12 +4,13 @@
  * GitHub shows as annotations on the fixture file; renderGithubSummary is the Markdown the CLI
  * appends to $GITHUB_STEP_SUMMARY (the job's summary page).
  */
-import { implementationPrefix } from "./summary.js";
+import { implementationPrefix, runPassed, statusCounts } from "./summary.js";
+import { entryLabel } from "../expectations/apply.js";
 import { relative, resolve } from "node:path";
 import { formatShape } from "../../core/tensor/tensor.js";
 import { formatDiff, formatHeadroom, formatIndex, toleranceHeader } from "./format.js";
 import { groupComparisons } from "./groups.js";
-import type { CheckResult, ComparisonRow } from "./model.js";
+import type { CheckResult, ComparisonRow, ExpectationOutcome } from "./model.js";
 import { renderPretty } from "./pretty.js";
 
 /** GitHub shows only the first few annotations of a step; more only make the log longer. */
@@ -36,15 +37,42 @@ function headline(r: ComparisonRow): string {
   return `${r.tensor} ${formatShape(r.shape)} ${r.tensorDtype}: ${formatHeadroom(r.headroom)}${where}, max abs diff ${formatDiff(r.maxAbsDiff)}, ${r.mismatched}/${r.total} mismatched`;
 }
 
+function annotation(level: "error" | "notice", file: string, title: string, text: string, root: string): string {
+  const where = relative(root, resolve(file)) || file;
+  return `::${level} file=${escapeProperty(where)},title=${escapeProperty(title)}::${escapeData(text)}`;
+}
+
+function why(e: ExpectationOutcome): string {
+  return `${e.reason}${e.link === undefined ? "" : ` (${e.link})`}`;
+}
+
+/**
+ * Failures on their fixture file; unexpected passes and stale entries (they fail the run) as errors
+ * on the expectations file; entries that held as one notice each, so the known failures stay visible.
+ */
+function annotations(result: CheckResult, root: string): string[] {
+  const out = result.comparisons
+    .filter((r) => r.status === "failed")
+    .map((r) => annotation("error", r.file, `rnn-parity: ${r.case} (${r.oracle})`, `${headline(r)}\n${r.message}`, root));
+  const report = result.expectations;
+  if (report !== null) {
+    for (const e of report.entries) {
+      const cases = [...new Set(result.comparisons.filter((r) => r.expectation?.entry === e.entry && r.status === "xpass").map((r) => `${r.case} (${r.oracle})`))];
+      if (e.verdict === "xpass") out.push(annotation("error", report.file, `rnn-parity: unexpected pass, ${entryLabel(e)}`, `expects a failure, but passed: ${cases.join(", ")}\nreason given: ${why(e)}`, root));
+      if (e.verdict === "stale") out.push(annotation("error", report.file, `rnn-parity: stale expectation, ${entryLabel(e)}`, `matches no comparison of this run; remove or fix it\nreason given: ${why(e)}`, root));
+    }
+    for (const e of report.entries.filter((x) => x.verdict === "held")) {
+      out.push(annotation("notice", report.file, `rnn-parity: expected failure, ${entryLabel(e)}`, `${e.expectedFailures} comparisons failed as expected: ${why(e)}`, root));
+    }
+  }
+  return out;
+}
+
 export function renderGithub(result: CheckResult, options: GithubOptions): string {
-  const failures = result.comparisons.filter((r) => !r.passed);
-  const lines = failures.slice(0, MAX_ANNOTATIONS).map((r) => {
-    const file = relative(options.root, resolve(r.file)) || r.file;
-    const title = `rnn-parity: ${r.case} (${r.oracle})`;
-    return `::error file=${escapeProperty(file)},title=${escapeProperty(title)}::${escapeData(`${headline(r)}\n${r.message}`)}`;
-  });
-  if (failures.length > MAX_ANNOTATIONS) {
-    lines.push(`::warning title=rnn-parity::${failures.length - MAX_ANNOTATIONS} more failures are not annotated; see the job summary or the report`);
+  const all = annotations(result, options.root);
+  const lines = all.slice(0, MAX_ANNOTATIONS);
+  if (all.length > MAX_ANNOTATIONS) {
+    lines.push(`::warning title=rnn-parity::${all.length - MAX_ANNOTATIONS} more annotations are not shown; see the job summary or the report`);
   }
   return `${renderPretty(result, { color: false })}${lines.map((l) => `${l}\n`).join("")}`;
 }
@@ -56,11 +84,11 @@ function cell(s: string): string {
 
 export function renderGithubSummary(result: CheckResult): string {
   const s = result.summary;
-  const ok = s.failed === 0 && s.comparisons > 0;
+  const ok = runPassed(s);
   const out = [
     `## rnn-parity check: ${ok ? "✅ PASSED" : "❌ FAILED"}`,
     "",
-    `${implementationPrefix(result)}${s.cases} cases, ${s.comparisons} comparisons: ${s.passed} passed, ${s.failed} failed` +
+    `${implementationPrefix(result)}${s.cases} cases, ${s.comparisons} comparisons: ${statusCounts(s)}` +
       `${s.skipped ? `; onnxruntime skipped for ${s.skipped} without a model` : ""}${s.unsupported ? `; ${s.unsupported} unsupported` : ""}${s.stoppedEarly ? `; --fail-fast: ${s.notRun} not run` : ""}`,
     "",
     `oracles ${cell(result.oracles.join(", "))}; ${cell(toleranceHeader(result))}`,
@@ -69,11 +97,11 @@ export function renderGithubSummary(result: CheckResult): string {
     "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
     ...groupComparisons(result).map(
       (g) =>
-        `| ${g.module} | ${g.dtype} | ${g.oracle} | ${g.cases} | ${g.passed < g.tensors ? "**" : ""}${g.passed}/${g.tensors}${g.passed < g.tensors ? "**" : ""} | ` +
+        `| ${g.module} | ${g.dtype} | ${g.oracle} | ${g.cases} | ${g.failing ? "**" : ""}${g.passed}/${g.tensors}${g.failing ? "**" : ""}${g.expected ? ` (${g.expected} xfail)` : ""} | ` +
         `${formatDiff(g.worstAbsDiff)} | ${formatHeadroom(g.worst.headroom)} | ${cell(g.worst.case)} ${cell(g.worst.tensor)} |`,
     ),
   ];
-  const failures = result.comparisons.filter((r) => !r.passed);
+  const failures = result.comparisons.filter((r) => r.status === "failed");
   if (failures.length) {
     out.push("", `### Failures (${failures.length})`, "");
     for (const r of failures.slice(0, MAX_SUMMARY_FAILURES)) {
@@ -90,5 +118,27 @@ export function renderGithubSummary(result: CheckResult): string {
     }
     if (failures.length > MAX_SUMMARY_FAILURES) out.push("", `… and ${failures.length - MAX_SUMMARY_FAILURES} more (see the report artifact).`);
   }
+  out.push(...expectationsSummary(result));
   return `${out.join("\n")}\n\n`;
+}
+
+/** Every entry and what became of it, failing verdicts first. */
+function expectationsSummary(result: CheckResult): string[] {
+  const report = result.expectations;
+  if (report === null || report.entries.length === 0) return [];
+  const order = { xpass: 0, stale: 1, held: 2, "not exercised": 3 } as const;
+  const label = { xpass: "**unexpected pass**", stale: "**stale**", held: "expected failure", "not exercised": "not exercised" } as const;
+  const entries = [...report.entries].sort((a, b) => order[a.verdict] - order[b.verdict] || a.entry - b.entry);
+  return [
+    "",
+    `### Expectations (\`${cell(report.file)}\`)`,
+    "",
+    "| entry | case | tensor | oracle | verdict | expected failures | unexpected passes | reason |",
+    "| --- | --- | --- | --- | --- | ---: | ---: | --- |",
+    ...entries.map(
+      (e) =>
+        `| ${e.entry} | \`${cell(e.case)}\` | ${e.tensor ?? "any"} | ${e.oracle ?? "any"} | ${label[e.verdict]} | ${e.expectedFailures} | ${e.unexpectedPasses} | ` +
+        `${cell(e.reason)}${e.link === undefined ? "" : ` ${cell(e.link)}`} |`,
+    ),
+  ];
 }

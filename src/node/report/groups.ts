@@ -14,7 +14,12 @@ export interface ComparisonGroup {
   /** Distinct cases with at least one comparison in the group. */
   cases: number;
   tensors: number;
+  /** Comparisons within tolerance (an unexpected pass included). */
   passed: number;
+  /** Failures an expectations entry expected (xfail). */
+  expected: number;
+  /** Comparisons that fail the run: failed, or passed against an expected failure (xpass). */
+  failing: number;
   /** Greatest maxAbsDiff in the group (NaN when any is NaN: a NaN hides every number). */
   worstAbsDiff: number;
   /** The comparison with the lowest headroom. */
@@ -46,12 +51,14 @@ export function groupComparisons(result: Pick<CheckResult, "comparisons">): Comp
     const key = `${r.module}\0${r.dtype}\0${r.oracle}`;
     let g = groups.get(key);
     if (!g) {
-      g = { module: r.module, dtype: r.dtype, oracle: r.oracle, cases: 0, tensors: 0, passed: 0, worstAbsDiff: r.maxAbsDiff, worst: r, caseKeys: new Set() };
+      g = { module: r.module, dtype: r.dtype, oracle: r.oracle, cases: 0, tensors: 0, passed: 0, expected: 0, failing: 0, worstAbsDiff: r.maxAbsDiff, worst: r, caseKeys: new Set() };
       groups.set(key, g);
     }
     g.caseKeys.add(`${r.file}\0${r.case}`);
     g.tensors++;
     if (r.passed) g.passed++;
+    if (r.status === "xfail") g.expected++;
+    if (r.status === "failed" || r.status === "xpass") g.failing++;
     if (worseAbs(r.maxAbsDiff, g.worstAbsDiff)) g.worstAbsDiff = r.maxAbsDiff;
     if (worseHeadroom(r.headroom, g.worst.headroom)) g.worst = r;
   }

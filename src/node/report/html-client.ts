@@ -25,6 +25,9 @@ export const HTML_SCRIPT = String.raw`
     if (h < 0) { var r = 1 - h; var s = r >= 1e6 ? r.toExponential(2).replace("+", "") : r < 100 ? r.toPrecision(3) : String(Math.round(r)); return (s === "1.00" ? ">1.00" : s) + "x tolerance"; }
     var p = (h * 100).toFixed(1); return h < 1 && p === "100.0" ? ">99.9%" : p + "%";
   }
+  function failing(r) { return r.status === "failed" || r.status === "xpass"; }
+  var STATUS = { passed: "PASS", failed: "FAIL", xfail: "XFAIL", xpass: "XPASS" };
+  function rowClass(r) { return failing(r) ? "fail" : r.status === "xfail" ? "xfail" : ""; }
   function caseId(name, file) { return "case-" + encodeURIComponent(file + "|" + name).replace(/[^A-Za-z0-9_-]/g, "_"); }
 
   // Cases: failing first, then by worst headroom (lowest first).
@@ -34,16 +37,17 @@ export const HTML_SCRIPT = String.raw`
     var c = cases.get(key);
     if (!c) { c = { name: r.case, file: r.file, module: r.module, dtype: r.dtype, config: r.config, rows: [], failed: false, worst: Infinity }; cases.set(key, c); }
     c.rows.push(r);
-    if (!r.passed) c.failed = true;
+    if (failing(r)) c.failed = true;
     var h = num(r.headroom); if (h < c.worst || isNaN(h)) c.worst = isNaN(h) ? -Infinity : h;
   });
   var ordered = Array.from(cases.values()).sort(function (a, b) { return (b.failed - a.failed) || (a.worst - b.worst); });
 
   // Failures, linked to their case.
   var failures = document.getElementById("failures");
-  rows.filter(function (r) { return !r.passed; }).forEach(function (r) {
+  rows.filter(failing).forEach(function (r) {
     var a = el("a", { href: "#" + caseId(r.case, r.file), text: r.case });
-    failures.appendChild(el("li", {}, [a, " · " + r.oracle + " · " + r.tensor + ": " + fmtHeadroom(r.headroom) + (r.worstIndex.length ? " at (" + r.worstIndex.join(", ") + ")" : "")]));
+    var what = r.status === "xpass" ? ": unexpected pass (expectedFailures[" + r.expectation.entry + "] expects a failure)" : ": " + fmtHeadroom(r.headroom) + (r.worstIndex.length ? " at (" + r.worstIndex.join(", ") + ")" : "");
+    failures.appendChild(el("li", {}, [a, " · " + r.oracle + " · " + r.tensor + what]));
   });
 
   // A table whose columns sort on click; cells are [text, sortValue, className].
@@ -84,11 +88,11 @@ export const HTML_SCRIPT = String.raw`
     { head: "dtype", cell: function (g) { return g.dtype; }, sort: function (g) { return g.dtype; } },
     { head: "oracle", cell: function (g) { return g.oracle; }, sort: function (g) { return g.oracle; } },
     { head: "cases", num: true, cell: function (g) { return String(g.cases); }, sort: function (g) { return g.cases; } },
-    { head: "tensors passed", num: true, cell: function (g) { return g.passed + "/" + g.tensors; }, sort: function (g) { return g.passed - g.tensors; } },
+    { head: "tensors passed", num: true, cell: function (g) { return g.passed + "/" + g.tensors + (g.expected ? " (" + g.expected + " xfail)" : ""); }, sort: function (g) { return g.passed - g.tensors; } },
     { head: "worst abs diff", num: true, cell: function (g) { return fmtDiff(g.worstAbsDiff); }, sort: function (g) { return sortNum(g.worstAbsDiff); } },
     { head: "worst headroom", num: true, cell: function (g) { return fmtHeadroom(g.worstHeadroom); }, sort: function (g) { return sortNum(g.worstHeadroom); } },
     { head: "worst case", cell: function (g) { return caseLink(g.worstCase, g.worstFile); }, sort: function (g) { return g.worstCase; } },
-  ], data.groups, function (g) { return g.passed < g.tensors ? "fail" : ""; });
+  ], data.groups, function (g) { return g.failing ? "fail" : g.expected ? "xfail" : ""; });
 
   var compTable = el("table");
   document.getElementById("comparisons").replaceWith(compTable);
@@ -103,13 +107,13 @@ export const HTML_SCRIPT = String.raw`
     { head: "max rel diff", num: true, cell: function (r) { return fmtDiff(r.maxRelDiff); }, sort: function (r) { return sortNum(r.maxRelDiff); } },
     { head: "mismatched", num: true, cell: function (r) { return r.mismatched + "/" + r.total; }, sort: function (r) { return r.mismatched; } },
     { head: "headroom", num: true, cell: function (r) { return fmtHeadroom(r.headroom); }, sort: function (r) { return sortNum(r.headroom); } },
-    { head: "result", cell: function (r) { return r.passed ? "PASS" : "FAIL"; }, sort: function (r) { return r.passed ? 1 : 0; } },
-  ], rows, function (r) { return r.passed ? "" : "fail"; });
+    { head: "result", cell: function (r) { return STATUS[r.status] + (r.expectation ? " [" + r.expectation.entry + "]" : ""); }, sort: function (r) { return r.status; } },
+  ], rows, rowClass);
   var filterBox = document.getElementById("filter"), onlyFailed = document.getElementById("only-failed"), shown = document.getElementById("shown");
   function applyFilter() {
     var words = filterBox.value.toLowerCase().split(/\s+/).filter(Boolean);
     var list = rows.filter(function (r) {
-      if (onlyFailed.checked && r.passed) return false;
+      if (onlyFailed.checked && r.status === "passed") return false;
       var text = (r.case + " " + r.module + " " + r.dtype + " " + r.oracle + " " + r.tensor).toLowerCase();
       return words.every(function (w) { return text.indexOf(w) >= 0; });
     });
@@ -176,8 +180,9 @@ export const HTML_SCRIPT = String.raw`
         chart(box, c, function (o, d) { return o.maxAbsDiff[d]; }, "max |actual − expected| per step", true);
         chart(box, c, function (o, d) { return o.headroom[d].map(function (h) { return 1 - num(h); }); }, "share of tolerance used per step (1 = tolerance)", true, true);
       } else box.appendChild(el("p", { "class": "muted", text: "no time axis: " + c.module + " outputs one step" }));
-      c.rows.filter(function (r) { return !r.passed; }).forEach(function (r) {
-        details.appendChild(el("pre", { "class": "message", text: r.oracle + " · " + r.tensor + ": " + fmtHeadroom(r.headroom) + "\n" + r.message }));
+      c.rows.filter(function (r) { return r.status !== "passed"; }).forEach(function (r) {
+        var note = r.expectation ? " · " + STATUS[r.status] + " expectedFailures[" + r.expectation.entry + "]: " + r.expectation.reason : "";
+        details.appendChild(el("pre", { "class": "message" + (failing(r) ? "" : " xfail"), text: r.oracle + " · " + r.tensor + ": " + fmtHeadroom(r.headroom) + note + "\n" + r.message }));
       });
     }
     details.addEventListener("toggle", function () { if (details.open) draw(); });

@@ -5,7 +5,7 @@
  * cases first), and a sortable, filterable table of every comparison. The data is the JSON
  * report's document.
  */
-import { implementationPrefix } from "./summary.js";
+import { implementationPrefix, runPassed, statusCounts } from "./summary.js";
 import { toleranceHeader } from "./format.js";
 import { groupComparisons } from "./groups.js";
 import { htmlAssets, inlineSafe } from "./html-assets.js";
@@ -31,6 +31,8 @@ function groups(result: CheckResult): Record<string, unknown>[] {
     cases: g.cases,
     tensors: g.tensors,
     passed: g.passed,
+    expected: g.expected,
+    failing: g.failing,
     worstAbsDiff: jsonNumber(g.worstAbsDiff),
     worstHeadroom: jsonNumber(g.worst.headroom),
     worstCase: g.worst.case,
@@ -45,13 +47,32 @@ function counts(result: CheckResult): string {
   const skipped = s.skipped ? `; onnxruntime skipped for ${cases(s.skipped)} without a model` : "";
   const stopped = s.stoppedEarly ? `; --fail-fast stopped the run, ${cases(s.notRun)} not run` : "";
   const unsupported = s.unsupported ? `; ${cases(s.unsupported)} unsupported by ${result.implementation.name}` : "";
-  return `${implementationPrefix(result)}${s.cases} cases, ${s.comparisons} comparisons: ${s.passed} passed, ${s.failed} failed${skipped}${unsupported}${stopped}`;
+  return `${implementationPrefix(result)}${s.cases} cases, ${s.comparisons} comparisons: ${statusCounts(s)}${skipped}${unsupported}${stopped}`;
+}
+
+const VERDICTS = { xpass: "unexpected pass", stale: "stale", held: "expected failure", "not exercised": "not exercised" } as const;
+
+/** Every expectations entry and what became of it; unexpected passes and stale entries in red. */
+function expectationsSection(result: CheckResult): string {
+  const report = result.expectations;
+  if (report === null) return "";
+  const rows = report.entries.map((e) => {
+    const cls = e.verdict === "xpass" || e.verdict === "stale" ? ' class="fail"' : "";
+    const link = e.link === undefined ? "" : ` · ${escapeHtml(e.link)}`;
+    return `<tr><td class="num">${e.entry}</td><td>${escapeHtml(e.case)}</td><td>${escapeHtml(e.tensor ?? "any")}</td><td>${escapeHtml(e.oracle ?? "any")}</td><td${cls}>${VERDICTS[e.verdict]}</td><td class="num">${e.expectedFailures}</td><td class="num">${e.unexpectedPasses}</td><td>${escapeHtml(e.reason)}${link}</td></tr>`;
+  });
+  return `<h2>Expectations</h2>
+<p class="muted">${escapeHtml(report.file)} · implementation ${escapeHtml(report.implementation)}</p>
+<table id="expectations"><thead><tr><th class="num">entry</th><th>case</th><th>tensor</th><th>oracle</th><th>verdict</th><th class="num">expected failures</th><th class="num">unexpected passes</th><th>reason</th></tr></thead><tbody>
+${rows.join("\n")}
+</tbody></table>
+`;
 }
 
 export function renderHtml(result: CheckResult): string {
   const assets = htmlAssets();
   const s = result.summary;
-  const ok = s.failed === 0 && s.comparisons > 0;
+  const ok = runPassed(s);
   const verdict = ok ? "PASSED" : "FAILED";
   const filter = result.filters.length ? ` · filter ${escapeHtml(result.filters.join(" | "))}` : "";
   return `<!doctype html>
@@ -68,8 +89,8 @@ export function renderHtml(result: CheckResult): string {
 <h1>rnn-parity ${escapeHtml(result.toolVersion)} check: <span class="verdict ${ok ? "pass" : "fail"}">${verdict}</span></h1>
 <p id="counts">${escapeHtml(counts(result))}</p>
 <p class="muted">oracles ${escapeHtml(result.oracles.join(", "))} · ${escapeHtml(toleranceHeader(result))}${filter} · started ${escapeHtml(result.startedAt)}</p>
-<section id="failures-section"${s.failed ? "" : " hidden"}><h2>Failures</h2><ol id="failures"></ol></section>
-<h2>Summary per module, dtype and oracle</h2>
+<section id="failures-section"${s.failed || s.unexpectedPasses ? "" : " hidden"}><h2>Failures</h2><ol id="failures"></ol></section>
+${expectationsSection(result)}<h2>Summary per module, dtype and oracle</h2>
 <div id="groups"></div>
 <h2>Headroom distribution</h2>
 <p class="muted">Comparisons by the share of its tolerance their worst element used (1 − headroom), per half decade, log scale: 1e0 is the tolerance, right of it fails; the leftmost bars also hold identical results.</p>

@@ -1,11 +1,12 @@
 /**
- * The machine report, schema "rnn-parity-check" version 2 (docs/report-json.md). JSON has no NaN or
+ * The machine report, schema "rnn-parity-check" version 3 (docs/report-json.md). JSON has no NaN or
  * infinities, so a non-finite number is written as the string "NaN", "Infinity" or "-Infinity".
  */
 import type { CheckResult, ComparisonRow } from "./model.js";
+import { runPassed } from "./summary.js";
 
 export const JSON_SCHEMA = "rnn-parity-check";
-export const JSON_VERSION = 2;
+export const JSON_VERSION = 3;
 
 export type JsonNumber = number | "NaN" | "Infinity" | "-Infinity";
 
@@ -34,6 +35,8 @@ function comparison(r: ComparisonRow): Record<string, unknown> {
     rtol: r.rtol,
     atol: r.atol,
     passed: r.passed,
+    status: r.status,
+    expectation: r.expectation ?? null,
     headroom: jsonNumber(r.headroom),
     message: r.message,
     durationMs: Math.round(r.durationMs * 1000) / 1000,
@@ -64,11 +67,14 @@ export function jsonDocument(result: CheckResult): Record<string, unknown> {
     filters: result.filters,
     failFast: result.failFast,
     summary: {
-      ok: s.failed === 0 && s.comparisons > 0,
+      ok: runPassed(s),
       cases: s.cases,
       comparisons: s.comparisons,
       passed: s.passed,
       failed: s.failed,
+      expectedFailures: s.expectedFailures,
+      unexpectedPasses: s.unexpectedPasses,
+      staleExpectations: s.staleExpectations,
       failedCases: s.failedCases,
       byOracle: s.byOracle,
       worstHeadroom,
@@ -80,6 +86,7 @@ export function jsonDocument(result: CheckResult): Record<string, unknown> {
     comparisons: result.comparisons.map(comparison),
     skipped: result.skipped,
     unsupported: result.unsupported,
+    expectations: result.expectations,
   };
   return doc;
 }

@@ -3,7 +3,15 @@
  * per module > one <testcase> per case and oracle (name = case, classname = "<module>.<oracle>").
  * A failing testcase carries every mismatched tensor's assert_close message; an oracle that did
  * not run for a case is a <skipped/> testcase, so a report never hides what was not checked.
+ * Expectations (docs/adapters.md) are shown as pytest's junitxml shows xfail and strict xpass, which
+ * the usual JUnit viewers display with their message: a case and oracle whose only failures were
+ * expected is <skipped type="xfail" message="expected failure: ...">, an unexpected pass is a
+ * <failure type="xpass">, and stale entries are failing testcases of an "expectations" testsuite.
+ * Every testsuite names the implementation under test (a property, and the name's prefix when it is
+ * not rnn-parity's own layers).
  */
+import { entryLabel } from "../expectations/apply.js";
+import { implementationLabel, implementationPrefix } from "./summary.js";
 import { formatShape } from "../../core/tensor/tensor.js";
 import { formatDiff, formatHeadroom, formatIndex, formatTol, toleranceHeader } from "./format.js";
 import type { CheckResult, ComparisonRow } from "./model.js";
@@ -42,13 +50,15 @@ interface TestCase {
   timeMs: number;
   rows: ComparisonRow[];
   skipped?: string;
+  /** A testcase of the run itself, e.g. a stale expectations entry. */
+  failure?: { type: string; message: string; body: string };
 }
 
 function metrics(r: ComparisonRow): string {
   return (
     `${r.tensor} ${formatShape(r.shape)} ${r.tensorDtype}: max abs diff ${formatDiff(r.maxAbsDiff)}, max rel diff ${formatDiff(r.maxRelDiff)}, ` +
     `mismatched ${r.mismatched}/${r.total}, worst index ${formatIndex(r.worstIndex)}, headroom ${formatHeadroom(r.headroom)}, ` +
-    `rtol=${formatTol(r.rtol)} atol=${formatTol(r.atol)}: ${r.passed ? "PASS" : "FAIL"}`
+    `rtol=${formatTol(r.rtol)} atol=${formatTol(r.atol)}: ${r.status === "passed" ? "PASS" : r.status === "failed" ? "FAIL" : r.status.toUpperCase()}`
   );
 }
 
@@ -87,23 +97,66 @@ function testcasesByModule(result: CheckResult): Map<string, TestCase[]> {
 function renderCase(tc: TestCase): string[] {
   const open = `    <testcase${attrs({ name: tc.name, classname: tc.classname, file: tc.file, time: seconds(tc.timeMs) })}`;
   if (tc.skipped !== undefined) return [`${open}>`, `      <skipped${attrs({ message: tc.skipped })}/>`, "    </testcase>"];
-  const failed = tc.rows.filter((r) => !r.passed);
+  if (tc.failure !== undefined) {
+    const f = tc.failure;
+    return [`${open}>`, `      <failure${attrs({ message: f.message, type: f.type })}>${escapeText(f.body)}</failure>`, "    </testcase>"];
+  }
+  const failed = tc.rows.filter((r) => r.status === "failed");
+  const xpass = tc.rows.filter((r) => r.status === "xpass");
+  const xfail = tc.rows.filter((r) => r.status === "xfail");
   const lines = [`${open}>`];
   if (failed.length) {
     const first = failed[0] as ComparisonRow;
     const headline = `${first.tensor}: ${first.message.split("\n")[0] ?? ""}${failed.length > 1 ? ` (and ${failed.length - 1} more tensors)` : ""}`;
     const body = failed.map((r) => `${metrics(r)}\n${r.message}`).join("\n\n");
     lines.push(`      <failure${attrs({ message: headline, type: "AssertionError" })}>${escapeText(body)}</failure>`);
+  } else if (xpass.length) {
+    const e = (xpass[0] as ComparisonRow).expectation;
+    const headline = `unexpected pass: ${xpass.map((r) => r.tensor).join(", ")} passed, but expectedFailures[${e?.entry ?? "?"}] expects a failure: ${e?.reason ?? ""}`;
+    lines.push(`      <failure${attrs({ message: headline, type: "xpass" })}>${escapeText(xpass.map(metrics).join("\n"))}</failure>`);
+  } else if (xfail.length) {
+    const e = (xfail[0] as ComparisonRow).expectation;
+    const link = e?.link === undefined ? "" : ` (${e.link})`;
+    const message = `expected failure: ${xfail.map((r) => r.tensor).join(", ")}: ${e?.reason ?? ""}${link}`;
+    lines.push(`      <skipped${attrs({ type: "xfail", message })}/>`);
   }
   lines.push(`      <system-out>${escapeText(tc.rows.map(metrics).join("\n"))}</system-out>`, "    </testcase>");
   return lines;
 }
 
+function failing(tc: TestCase): boolean {
+  return tc.failure !== undefined || tc.rows.some((r) => r.status === "failed" || r.status === "xpass");
+}
+
+function skippedCase(tc: TestCase): boolean {
+  return tc.skipped !== undefined || (!failing(tc) && tc.rows.some((r) => r.status === "xfail"));
+}
+
+/** Stale entries as failing testcases of their own testsuite, named by the entry. */
+function staleCases(result: CheckResult): TestCase[] {
+  const report = result.expectations;
+  if (report === null) return [];
+  return report.entries
+    .filter((e) => e.verdict === "stale")
+    .map((e) => ({
+      name: entryLabel(e),
+      classname: "expectations",
+      file: report.file,
+      timeMs: 0,
+      rows: [],
+      failure: {
+        type: "stale",
+        message: `stale expectation: ${entryLabel(e)} matches no comparison of this run`,
+        body: `reason given: ${e.reason}\nremove or fix the entry in ${report.file}`,
+      },
+    }));
+}
+
 function counts(cases: readonly TestCase[]): { tests: number; failures: number; skipped: number; timeMs: number } {
   return {
     tests: cases.length,
-    failures: cases.filter((tc) => tc.rows.some((r) => !r.passed)).length,
-    skipped: cases.filter((tc) => tc.skipped !== undefined).length,
+    failures: cases.filter(failing).length,
+    skipped: cases.filter(skippedCase).length,
     // onnxruntime-vs-torch reuses the onnxruntime run's outputs (and its time): count that run once.
     timeMs: cases.reduce((t, tc) => (tc.classname.endsWith(".onnxruntime-vs-torch") ? t : t + tc.timeMs), 0),
   };
@@ -111,9 +164,13 @@ function counts(cases: readonly TestCase[]): { tests: number; failures: number; 
 
 export function renderJunit(result: CheckResult): string {
   const byModule = testcasesByModule(result);
+  const stale = staleCases(result);
+  if (stale.length) byModule.set("expectations", stale);
   const all = [...byModule.values()].flat();
   const total = counts(all);
   const properties = [
+    `      <property${attrs({ name: "implementation", value: implementationLabel(result.implementation) })}/>`,
+    ...(result.expectations ? [`      <property${attrs({ name: "expectations", value: result.expectations.file })}/>`] : []),
     `      <property${attrs({ name: "oracles", value: result.oracles.join(",") })}/>`,
     `      <property${attrs({ name: "tolerances", value: toleranceHeader(result).replace(/^tolerances: /, "") })}/>`,
     ...(result.filters.length ? [`      <property${attrs({ name: "filter", value: result.filters.join(" | ") })}/>`] : []),
@@ -126,7 +183,7 @@ export function renderJunit(result: CheckResult): string {
   for (const [module, cases] of byModule) {
     const c = counts(cases);
     lines.push(
-      `  <testsuite${attrs({ name: module, tests: c.tests, failures: c.failures, errors: 0, skipped: c.skipped, time: seconds(c.timeMs), timestamp: result.startedAt })}>`,
+      `  <testsuite${attrs({ name: `${implementationPrefix(result)}${module}`, tests: c.tests, failures: c.failures, errors: 0, skipped: c.skipped, time: seconds(c.timeMs), timestamp: result.startedAt })}>`,
       "    <properties>",
       ...properties,
       "    </properties>",

@@ -52,6 +52,51 @@ export interface ComparisonRow {
   durationMs: number;
   /** A sequence module's `output`: error per time step and direction. */
   overTime?: ErrorOverTime;
+  /**
+   * What the comparison means for the run: `passed` and `failed` as compared; with an expectations
+   * file, `xfail` (failed as an entry expects: does not fail the run) and `xpass` (an entry expected
+   * a failure of its case and oracle, and every matched tensor passed: fails the run).
+   */
+  status: ComparisonStatus;
+  /** The expectations entry that applies, for `xfail` and `xpass` rows. */
+  expectation?: AppliedExpectation;
+}
+
+export type ComparisonStatus = "passed" | "failed" | "xfail" | "xpass";
+
+export interface AppliedExpectation {
+  /** Its index in the file's expectedFailures. */
+  entry: number;
+  reason: string;
+  link?: string;
+}
+
+/**
+ * What became of one expectations entry: `held` (it matched comparisons and they failed), `xpass`
+ * (a case and oracle it matched passed), `stale` (it matches no comparison the run made, and the
+ * run was not narrowed; or its case glob matches no case at all), `not exercised` (the run was
+ * narrowed by --filter, --oracle or --fail-fast, so its cases were not compared; not a failure).
+ */
+export type ExpectationVerdict = "held" | "xpass" | "stale" | "not exercised";
+
+export interface ExpectationOutcome {
+  entry: number;
+  case: string;
+  tensor?: string;
+  oracle?: RequestedOracle;
+  reason: string;
+  link?: string;
+  verdict: ExpectationVerdict;
+  /** Comparisons it turned into expected failures. */
+  expectedFailures: number;
+  /** Comparisons it expected to fail that passed. */
+  unexpectedPasses: number;
+}
+
+export interface ExpectationsReport {
+  file: string;
+  implementation: string;
+  entries: ExpectationOutcome[];
 }
 
 /** An oracle that did not run for a case (onnxruntime where a case has no model, with the default --oracle). */
@@ -76,7 +121,12 @@ export interface UnsupportedCase {
 export interface OracleCounts {
   comparisons: number;
   passed: number;
+  /** Failed and not expected to: these fail the run. */
   failed: number;
+  /** Failed as an expectations entry says (xfail). */
+  expectedFailures: number;
+  /** Passed where an entry expected a failure (xpass): these fail the run. */
+  unexpectedPasses: number;
 }
 
 export interface WorstHeadroom {
@@ -90,9 +140,17 @@ export interface CheckSummary {
   /** Cases run (a case is one fixture file). */
   cases: number;
   comparisons: number;
+  /** Status `passed`. */
   passed: number;
+  /** Failed and not expected to (status `failed`): these fail the run. */
   failed: number;
-  /** Cases that failed at least one comparison. */
+  /** Failed as an expectations entry says (status `xfail`). */
+  expectedFailures: number;
+  /** Expected to fail and passed (status `xpass`). */
+  unexpectedPasses: number;
+  /** Expectations entries that match nothing they could (verdict `stale`). */
+  staleExpectations: number;
+  /** Cases with at least one comparison that fails the run (`failed` or `xpass`). */
   failedCases: number;
   byOracle: Partial<Record<OracleName, OracleCounts>>;
   /** Per dtype, the comparison that came closest to (or went furthest past) its tolerance. */
@@ -127,4 +185,6 @@ export interface CheckResult {
   comparisons: ComparisonRow[];
   skipped: SkippedOracle[];
   unsupported: UnsupportedCase[];
+  /** The --expectations file and what became of each entry; null without one. */
+  expectations: ExpectationsReport | null;
 }

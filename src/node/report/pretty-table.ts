@@ -41,7 +41,7 @@ function moduleTable(rows: readonly ComparisonRow[], c: Colors): string {
       `${r.mismatched}/${r.total}`,
       `${formatTol(r.rtol)} / ${formatTol(r.atol)}`,
       formatHeadroom(r.headroom),
-      r.passed ? c.green("PASS") : c.bold(c.red("FAIL")),
+      ({ passed: c.green("PASS"), failed: c.bold(c.red("FAIL")), xfail: c.yellow("XFAIL"), xpass: c.bold(c.red("XPASS")) } as const)[r.status],
     ]);
   }
   return table.toString();

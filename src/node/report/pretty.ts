@@ -4,7 +4,8 @@
  * verdict line. `--verbose` adds the per-comparison tables. At most REPORT_WIDTH columns per line
  * outside the failures' messages and the verbose tables.
  */
-import { implementationPrefix } from "./summary.js";
+import { implementationPrefix, runPassed, statusCounts } from "./summary.js";
+import { expectationLines } from "./pretty-expectations.js";
 import picocolors from "picocolors";
 import { formatShape } from "../../core/tensor/tensor.js";
 import { elide, renderColumns, type Column } from "./columns.js";
@@ -51,7 +52,7 @@ function groupTable(groups: readonly ComparisonGroup[], c: Colors): string[] {
     g.dtype,
     g.oracle,
     String(g.cases),
-    `${g.passed}/${g.tensors}`,
+    `${g.passed}/${g.tensors}${g.expected ? ` (${g.expected} xfail)` : ""}`,
     formatDiff(g.worstAbsDiff),
     formatHeadroom(g.worst.headroom),
     "",
@@ -64,7 +65,7 @@ function groupTable(groups: readonly ComparisonGroup[], c: Colors): string[] {
     row[7] = elide(shortCaseName(g.worst.case, g.module, g.dtype), room);
   });
   const lines = renderColumns(COLUMNS, cells, [...fixed, room]);
-  return lines.map((line, i) => (i > 0 && (groups[i - 1] as ComparisonGroup).passed < (groups[i - 1] as ComparisonGroup).tensors ? c.red(line) : line));
+  return lines.map((line, i) => (i > 0 && (groups[i - 1] as ComparisonGroup).failing > 0 ? c.red(line) : line));
 }
 
 function failureLines(r: ComparisonRow, c: Colors): string[] {
@@ -93,8 +94,8 @@ function header(result: CheckResult, c: Colors): string[] {
 
 function verdict(result: CheckResult, c: Colors): string[] {
   const s = result.summary;
-  const ok = s.failed === 0 && s.comparisons > 0;
-  const counts = `${plural(s.cases, "case")}, ${plural(s.comparisons, "comparison")}: ${s.passed} passed, ${s.failed} failed`;
+  const ok = runPassed(s);
+  const counts = `${plural(s.cases, "case")}, ${plural(s.comparisons, "comparison")}: ${statusCounts(s)}`;
   const lines = [`${ok ? c.green(c.bold("PASSED")) : c.red(c.bold("FAILED"))} ${counts}${s.failedCases ? ` (${plural(s.failedCases, "case")})` : ""}`];
   if (s.skipped) lines.push(c.yellow(`skipped: onnxruntime for ${plural(s.skipped, "case")} without an ONNX model`));
   if (s.unsupported) lines.push(c.yellow(`unsupported by ${result.implementation.name}: ${plural(s.unsupported, "case")} (not passes)`));
@@ -108,9 +109,11 @@ export function renderPretty(result: CheckResult, options: PrettyOptions): strin
   const out = header(result, c);
   if (options.verbose) out.push(...(overridden(result) ? [] : [toleranceHeader(result)]), "", ...comparisonTables(result.comparisons, c));
   out.push(...groupTable(groupComparisons(result), c));
-  const failures = result.comparisons.filter((r) => !r.passed);
+  const failures = result.comparisons.filter((r) => r.status === "failed");
   if (failures.length) out.push("", c.bold(c.red(`Failures (${failures.length})`)), ...failures.flatMap((r) => failureLines(r, c)));
-  else if (options.verbose) out.push("");
+  const expectations = expectationLines(result, c, options.verbose === true);
+  out.push(...expectations);
+  if (expectations.length || (!failures.length && options.verbose)) out.push("");
   out.push(...verdict(result, c));
   return `${out.join("\n")}\n`;
 }

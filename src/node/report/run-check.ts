@@ -27,6 +27,8 @@ import type { CaseSource } from "./inputs.js";
 import type { CheckResult, ComparisonRow, OracleName, RequestedOracle, SkippedOracle, UnsupportedCase } from "./model.js";
 import { errorOverTime } from "./over-time.js";
 import { summarize } from "./summary.js";
+import { startExpectations, type ExpectationRun } from "../expectations/apply.js";
+import type { Expectations } from "../expectations/file.js";
 
 function isSequence(f: Fixture): f is Extract<Fixture, { module: SequenceModuleName }> {
   return isSequenceModule(f.module);
@@ -48,6 +50,16 @@ export interface CheckOptions {
   adapter?: Adapter;
   /** The adapter's file, named by its errors (absent for the default adapter). */
   adapterFile?: string;
+  /**
+   * Comparisons the implementation is known to fail (`--expectations FILE`; readExpectations):
+   * they become expected failures, and an expected failure that passes fails the run.
+   */
+  expectations?: Expectations;
+  /**
+   * Every case name of the inputs before filtering (default: the sources'): an expectations entry
+   * whose case glob matches none of them is stale even in a filtered run.
+   */
+  allCases?: readonly string[];
   /** Called after each case, e.g. to advance a progress bar. */
   onCase?: (done: number, total: number, name: string) => void;
 }
@@ -119,6 +131,7 @@ function compareOutputs(
       message: c.message,
       durationMs,
       ...(overTime ? { overTime } : {}),
+      status: c.passed ? "passed" : "failed",
     };
   });
 }
@@ -205,35 +218,57 @@ function implementationOf(a: Adapter): { name: string; version?: string } {
   return a.version === undefined ? { name: a.name } : { name: a.name, version: a.version };
 }
 
+/** An expectations file is true of one implementation: another's name is a mistake, not a run. */
+function expectationsFor(options: CheckOptions, adapter: Adapter): ExpectationRun | undefined {
+  const e = options.expectations;
+  if (e === undefined) return undefined;
+  if (e.implementation !== adapter.name) {
+    const how = options.adapterFile === undefined ? "" : ` (--impl ${options.adapterFile})`;
+    throw new FixtureError(e.file, "implementation", `${JSON.stringify(e.implementation)}, but the implementation under test is ${JSON.stringify(adapter.name)}${how}`);
+  }
+  return startExpectations(e);
+}
+
 /** Runs every source in order; throws FixtureError (or a bug's error) on the first unusable input. */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const startedAt = new Date();
   const start = performance.now();
+  const adapter = options.adapter ?? typescriptAdapter;
+  const expectations = expectationsFor(options, adapter);
   const comparisons: ComparisonRow[] = [];
   const skipped: SkippedOracle[] = [];
   const unsupported: UnsupportedCase[] = [];
   let ran = 0;
   for (const source of options.sources) {
     const rows = await runCase(source, options, skipped, unsupported);
+    expectations?.applyToCase(rows);
     comparisons.push(...rows);
     ran++;
     options.onCase?.(ran, options.sources.length, source.name);
-    if (options.failFast && rows.some((r) => !r.passed)) break;
+    if (options.failFast && rows.some((r) => r.status === "failed" || r.status === "xpass")) break;
   }
   const notRun = options.sources.length - ran;
+  const report =
+    expectations?.report({
+      caseNames: [...(options.allCases ?? options.sources.map((s) => s.name)), ...comparisons.map((r) => r.case), ...unsupported.map((u) => u.case)],
+      oracles: options.oracles,
+      filtered: options.filters.length > 0,
+      stoppedEarly: notRun > 0,
+    }) ?? null;
   return {
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - start,
     toolVersion: options.toolVersion,
-    implementation: implementationOf(options.adapter ?? typescriptAdapter),
+    implementation: implementationOf(adapter),
     oracles: [...options.oracles],
     defaults: { float32: defaultTolerance("float32"), float64: defaultTolerance("float64") },
     overrides: { ...options.overrides },
     filters: [...options.filters],
     failFast: options.failFast,
-    summary: summarize(comparisons, skipped, ran, notRun, unsupported.length),
+    summary: summarize(comparisons, skipped, ran, notRun, unsupported.length, report),
     comparisons,
     skipped,
     unsupported,
+    expectations: report,
   };
 }

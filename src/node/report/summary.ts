@@ -1,4 +1,12 @@
-import type { CheckSummary, ComparisonRow, OracleCounts, OracleName, SkippedOracle } from "./model.js";
+import type { CheckSummary, ComparisonRow, ExpectationsReport, OracleCounts, OracleName, SkippedOracle } from "./model.js";
+
+/**
+ * The run's verdict, as every report and the exit status state it: nothing failed unexpectedly, no
+ * expected failure passed, no expectations entry is stale, and something was compared.
+ */
+export function runPassed(s: CheckSummary): boolean {
+  return s.failed === 0 && s.unexpectedPasses === 0 && s.staleExpectations === 0 && s.comparisons > 0;
+}
 
 /** "name version" of the implementation under test, as every report names it. */
 export function implementationLabel(impl: { name: string; version?: string }): string {
@@ -25,21 +33,20 @@ export function summarize(
   cases: number,
   notRun: number,
   unsupported = 0,
+  expectations: ExpectationsReport | null = null,
 ): CheckSummary {
   const byOracle: Partial<Record<OracleName, OracleCounts>> = {};
   const worstHeadroom: CheckSummary["worstHeadroom"] = {};
   const failedCases = new Set<string>();
-  let passed = 0;
+  const total: OracleCounts = { comparisons: 0, passed: 0, failed: 0, expectedFailures: 0, unexpectedPasses: 0 };
   for (const r of rows) {
-    const counts = (byOracle[r.oracle] ??= { comparisons: 0, passed: 0, failed: 0 });
-    counts.comparisons++;
-    if (r.passed) {
-      counts.passed++;
-      passed++;
-    } else {
-      counts.failed++;
-      failedCases.add(`${r.file}\0${r.case}`);
+    const counts = (byOracle[r.oracle] ??= { comparisons: 0, passed: 0, failed: 0, expectedFailures: 0, unexpectedPasses: 0 });
+    const key = ({ passed: "passed", failed: "failed", xfail: "expectedFailures", xpass: "unexpectedPasses" } as const)[r.status];
+    for (const c of [counts, total]) {
+      c.comparisons++;
+      c[key]++;
     }
+    if (r.status === "failed" || r.status === "xpass") failedCases.add(`${r.file}\0${r.case}`);
     const worst = worstHeadroom[r.dtype];
     if (!worst || worse(r.headroom, worst.headroom)) {
       worstHeadroom[r.dtype] = { headroom: r.headroom, case: r.case, oracle: r.oracle, tensor: r.tensor };
@@ -48,8 +55,11 @@ export function summarize(
   return {
     cases,
     comparisons: rows.length,
-    passed,
-    failed: rows.length - passed,
+    passed: total.passed,
+    failed: total.failed,
+    expectedFailures: total.expectedFailures,
+    unexpectedPasses: total.unexpectedPasses,
+    staleExpectations: expectations?.entries.filter((e) => e.verdict === "stale").length ?? 0,
     failedCases: failedCases.size,
     byOracle,
     worstHeadroom,
@@ -58,4 +68,17 @@ export function summarize(
     notRun,
     unsupported,
   };
+}
+
+function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
+}
+
+/** "40 passed, 0 failed, 10 expected failures, 1 unexpected pass": the counts every report states. */
+export function statusCounts(s: CheckSummary): string {
+  const parts = [`${s.passed} passed`, `${s.failed} failed`];
+  if (s.expectedFailures) parts.push(plural(s.expectedFailures, "expected failure"));
+  if (s.unexpectedPasses) parts.push(plural(s.unexpectedPasses, "unexpected pass", "unexpected passes"));
+  if (s.staleExpectations) parts.push(plural(s.staleExpectations, "stale expectation"));
+  return parts.join(", ");
 }
