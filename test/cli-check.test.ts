@@ -56,7 +56,9 @@ describe("on the bundled fixtures", () => {
     expect(xmlProblems(report)).toEqual([]);
     expect(report).toContain('failures="0"');
     for (const c of manifest.cases) expect(report).toContain(`<testcase name="${c.name}" classname="${c.module}.torch"`);
-  });
+    // Two full runs of the 608 cases: 16-18 s each alone (measured), over 60 s when the shared
+    // 2-core machine runs the whole suite beside other work.
+  }, 180_000);
 
   it("runs only the cases --filter selects", async () => {
     const run = await runCli(["check", "--filter", "RNNCell-*-float64", "--filter", `/^${F32}$/`, "--reporter", "json"]);
