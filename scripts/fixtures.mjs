@@ -48,6 +48,7 @@ Environment:
   RNN_PARITY_COMPARE_CASES  shell command replacing "python -m fixturegen.compare_cases"
   RNN_PARITY_ONNX_BACKEND   shell command replacing "python -m fixturegen.onnx_backend"
   RNN_PARITY_SAFETENSORS    shell command replacing "python -m fixturegen.safetensors_cases"
+  RNN_PARITY_ROUNDING       shell command replacing "python -m fixturegen.rounding_cases"
 
 Exit status: 0 success, 1 generation or verification failed, 2 bad usage.`;
 
@@ -190,6 +191,8 @@ async function main() {
   const backendTool = () => pythonTool("RNN_PARITY_ONNX_BACKEND", "fixturegen.onnx_backend");
   const safetensorsDir = path.join(repoRoot, "test", "data", "safetensors");
   const safetensorsTool = () => pythonTool("RNN_PARITY_SAFETENSORS", "fixturegen.safetensors_cases");
+  const roundingDir = path.join(repoRoot, "test", "data", "rounding");
+  const roundingTool = () => pythonTool("RNN_PARITY_ROUNDING", "fixturegen.rounding_cases");
   const skipOnnx = opts["skip-onnx"] ? ["--skip-onnx"] : [];
   const generator = await pythonTool("RNN_PARITY_GENERATOR", "fixturegen.generate");
   const listed = await run("generator --list", withArgs(generator, ["--list"]), { capture: true });
@@ -223,6 +226,7 @@ async function main() {
         console.error(`fixtures: ${compareCasesFile} agrees with torch.testing.assert_close`);
         await run("ONNX backend models check", withArgs(await backendTool(), ["--check", backendDir]));
         await run("safetensors files check", withArgs(await safetensorsTool(), ["--check", safetensorsDir]));
+        await run("rounding cases check", withArgs(await roundingTool(), ["--check", roundingDir]));
       }
       return 0;
     }
@@ -234,6 +238,7 @@ async function main() {
       console.error(`fixtures: wrote ${compareCasesFile} from torch.testing.assert_close`);
       await run("ONNX backend models", withArgs(await backendTool(), ["--out", backendDir]));
       await run("safetensors files", withArgs(await safetensorsTool(), ["--out", safetensorsDir]));
+      await run("rounding cases", withArgs(await roundingTool(), ["--out", roundingDir]));
     }
     swapIn(fixturesDir, tmpDir);
     console.error(`fixtures: wrote ${expectedNames.length} cases to ${fixturesDir}`);
