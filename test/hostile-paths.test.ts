@@ -212,6 +212,8 @@ describe("a 70,000-entry manifest (cause 9)", () => {
     expect(run.stderr).toBe(
       `rnn-parity: ${join(dir, "f/0.msgpack")}: (file): listed in the manifest (case c0) but cannot be read: no such file\n`,
     );
-    expect(ms).toBeLessThan(9000);
+    // Under Stryker (vitest.mutation.config.ts) every statement is instrumented and the run is
+    // niced on a shared machine (11.6 s measured): the bound is the plain suite's.
+    expect(ms).toBeLessThan(process.env.RNN_PARITY_MUTATION === "1" ? 60_000 : 9000);
   });
 });
