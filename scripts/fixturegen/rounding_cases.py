@@ -1,12 +1,16 @@
 """Writes fixtures whose float32 results pin where the kernels round, for test/kernels-rounding.test.ts.
 
+RNN-relu-gemm-roundings-float32 pins the matrix products (below); the *-gate-roundings-float32
+cases (RNN tanh and relu, LSTM, GRU) pin the gate arithmetic (see "The gate arithmetic").
+
     python -m fixturegen.rounding_cases --out ../test/data/rounding
     python -m fixturegen.rounding_cases --check ../test/data/rounding
 
 The bundled fixtures cannot tell a float32 rounding point from its absence: removing any single
 Math.fround of the scalar kernels leaves all 608 within assert_close's tolerance (measured, issue
-17), so only the scalar-vs-WebAssembly bit identity pinned them, and a change made to both paths
-at once would go unseen. These cases are built so that torch's own float32 result depends on each
+17). Only the scalar-vs-WebAssembly bit identity pinned the products' roundings (a change made to
+both paths at once would go unseen), and nothing pinned the gate arithmetic's, which both paths
+run as the same code. These cases are built so that torch's own float32 result depends on each
 rounding of the matrix products by far more than the tolerance, through exact cancellation:
 
 Every product and partial sum below is a float32 value times a power of two, so the only inexact
@@ -94,6 +98,148 @@ def build() -> tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor]:
     return state, x, torch.cat([output, h_n])
 
 
+# --- The gate arithmetic: two steps, the second an amplifier --------------------------------------
+#
+# One step's float32 h1 carries every rounding of the gate arithmetic, but a rounding moved there
+# changes h1 by an ulp or so, far inside the tolerance. The second step multiplies h1 by 2^16
+# (W_hh = 2^16 · I per gate, exact) and cancels it with the input (x2 = target − 2^16 · h1, exact),
+# so each gate's pre-activation is exactly its target when h1 is torch's h1 bit for bit and off by
+# at least 2^16 ulps of h1 (>= 2^-14 for |h1| >= 2^-6) when it is not: past the tolerance at h2.
+# W_ih = I (input_size = gates · H), no bias, so every product is exact and the gates read the
+# input directly; step 1's h0 · 2^16 + x1 rounds, as do all the gate operations after it.
+#
+# torch's float32 sigmoid and tanh are not correctly rounded (its vectorised loops and their
+# scalar tails round differently), and ours are, so the generator keeps only batch elements where
+# torch's output equals the correctly rounded composition of torch's own ops (each op in float64
+# with torch, rounded to float32 where torch materialises a tensor, aten/src/ATen/native/RNN.cpp):
+# any other element is drawn again (weights are diagonal, so elements are independent). oneDNN is
+# off (torch.backends.mkldnn.flags(enabled=False)): with it torch's LSTM runs oneDNN's fused cell,
+# which rounds elsewhere. The reference is torch.nn's module output, nothing else.
+
+GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
+AMPLIFY = 2.0**16
+# Step 2's pre-activations: multiples of 2^-7 (so x2 is exact), off saturation (so they matter).
+TARGETS = {"RNN": [0.5], "LSTM": [0.25, -0.5, 0.5, 0.75], "GRU": [0.5, -0.25, 0.5]}
+H, N = 16, 64
+
+
+def _r(t: torch.Tensor) -> torch.Tensor:
+    return t.to(torch.float32)
+
+
+def _d(t: torch.Tensor) -> torch.Tensor:
+    return t.to(torch.float64)
+
+
+def _model_step(name: str, nonlinearity: str, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None):
+    """One step of torch's native cell, every op correctly rounded to float32 (x: (N, G·H) = ih)."""
+    hh = _r(_d(h) * AMPLIFY).repeat(1, GATES[name])  # linear_hh: exact
+    if name == "RNN":
+        pre = _r(_d(hh) + _d(x))
+        act = torch.tanh if nonlinearity == "tanh" else torch.relu
+        return _r(act(_d(pre))), None
+    if name == "LSTM":
+        g = _r(_d(hh) + _d(x))
+        i, f, gg, o = g.chunk(4, 1)
+        i, f, o = (_r(torch.sigmoid(_d(t))) for t in (i, f, o))
+        gg = _r(torch.tanh(_d(gg)))
+        assert c is not None
+        cy = _r(_d(_r(_d(f) * _d(c))) + _d(_r(_d(i) * _d(gg))))
+        return _r(_d(o) * _d(_r(torch.tanh(_d(cy))))), cy
+    ir, iz, inn = x.chunk(3, 1)
+    hr, hz, hn = hh.chunk(3, 1)
+    r = _r(torch.sigmoid(_d(_r(_d(hr) + _d(ir)))))
+    z = _r(torch.sigmoid(_d(_r(_d(hz) + _d(iz)))))
+    n = _r(torch.tanh(_d(_r(_d(inn) + _d(_r(_d(hn) * _d(r)))))))
+    return _r(_d(_r(_d(_r(_d(h) - _d(n))) * _d(z))) + _d(n)), None
+
+
+def _step2_input(name: str, h1: torch.Tensor) -> torch.Tensor:
+    """x2 such that every gate's step-2 pre-activation is exactly its target, in float64."""
+    hh = _d(h1) * AMPLIFY
+    parts = []
+    targets = TARGETS[name]
+    for k, t in enumerate(targets):
+        if name == "GRU" and k == 2:
+            r = _r(torch.sigmoid(torch.tensor(targets[0], dtype=torch.float64)))
+            parts.append(t - _d(_r(hh * _d(r))))
+        else:
+            parts.append(t - hh)
+    return torch.cat(parts, 1)
+
+
+def gate_case(name: str, nonlinearity: str, seed: int) -> tuple[str, dict, dict, dict, dict]:
+    G = GATES[name]
+    config: dict = {"input_size": G * H, "hidden_size": H, "num_layers": 1}
+    if name == "RNN":
+        config["nonlinearity"] = nonlinearity
+    config.update({"bias": False, "batch_first": False, "dropout": 0.0, "bidirectional": False})
+    if name == "LSTM":
+        config["proj_size"] = 0
+    f32 = torch.float32
+    module = getattr(torch.nn, name)(**config, dtype=f32).eval()
+    state = {"weight_ih_l0": torch.eye(G * H, dtype=f32), "weight_hh_l0": (torch.eye(H, dtype=f32) * AMPLIFY).repeat(G, 1)}
+    module.load_state_dict(state)
+    gen = torch.Generator().manual_seed(seed)
+    x1 = torch.randn(N, G * H, generator=gen) * 2
+    h0 = torch.randn(N, H, generator=gen) * 2 / AMPLIFY
+    c0 = torch.randn(N, H, generator=gen) if name == "LSTM" else None
+    for attempt in range(200):
+        h1, c1 = _model_step(name, nonlinearity, x1, h0, c0)
+        x2 = _step2_input(name, h1)
+        x = torch.stack([x1, _r(x2)])
+        with torch.no_grad():
+            if name == "LSTM":
+                out, (hn, cn) = module(x, (h0[None], c0[None]))
+            else:
+                out, hn = module(x, h0[None])
+        h2, c2 = _model_step(name, nonlinearity, _r(x2), h1, c1)
+        ok = (out[0] == h1) & (out[1] == h2) & (h1.abs() >= 2.0**-6)
+        ok &= (_d(_r(x2)) == x2).reshape(N, G, H).all(1)
+        if name == "LSTM":
+            ok &= cn[0] == c2
+        bad = ~ok
+        if not bad.any():
+            inputs = {"input": x, "hx": h0[None].contiguous()}
+            outputs = {"output": out, "h_n": hn}
+            if name == "LSTM":
+                inputs["cx"] = c0[None].contiguous()
+                outputs["c_n"] = cn
+            label = f"{name}-{nonlinearity}" if name == "RNN" else name
+            return f"{label}-gate-roundings-float32", config, state, inputs, outputs
+        # Draw the failing elements again: their gate inputs, h0 and c0.
+        b, j = bad.nonzero(as_tuple=True)
+        for k in range(G):
+            x1[b, k * H + j] = torch.randn(len(b), generator=gen) * 2
+        h0[b, j] = torch.randn(len(b), generator=gen) * 2 / AMPLIFY
+        if c0 is not None:
+            c0[b, j] = torch.randn(len(b), generator=gen)
+    raise SystemExit(f"{name}: no draw in 200 attempts where torch's float32 cell is correctly rounded everywhere")
+
+
+GATE_CASES = [("RNN", "tanh", 1), ("RNN", "relu", 2), ("LSTM", "", 3), ("GRU", "", 4)]
+
+
+def encode_gate_case(name: str, nonlinearity: str, seed: int) -> tuple[str, bytes]:
+    with torch.backends.mkldnn.flags(enabled=False):
+        fixture, config, state, inputs, outputs = gate_case(name, nonlinearity, seed)
+    doc = {
+        "format": FIXTURE_FORMAT,
+        "version": FIXTURE_VERSION,
+        "name": fixture,
+        "module": name,
+        "config": config,
+        "dtype": "float32",
+        "seed": seed,
+        "torch_version": torch.__version__,
+        "state_dict": {k: encode_tensor(v) for k, v in state.items()},
+        "inputs": {k: encode_tensor(v.contiguous()) for k, v in inputs.items()},
+        "outputs": {k: encode_tensor(v.contiguous()) for k, v in outputs.items()},
+    }
+    return fixture, msgpack.packb(doc, use_bin_type=True)
+
+
+
 def encode() -> bytes:
     state, x, out_and_h = build()
     doc = {
@@ -115,6 +261,9 @@ def encode() -> bytes:
 def write_all(out: pathlib.Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{NAME}.msgpack").write_bytes(encode())
+    for name, nonlinearity, seed in GATE_CASES:
+        fixture, data = encode_gate_case(name, nonlinearity, seed)
+        (out / f"{fixture}.msgpack").write_bytes(data)
 
 
 def main(argv: list[str] | None = None) -> int:
