@@ -80,9 +80,6 @@ export const F32_STORE = (offset: number): number[] => [0x38, ...memarg(2, offse
 export const F64_PROMOTE_F32 = [0xbb];
 export const F32_DEMOTE_F64 = [0xb6];
 // The gate kernels (wasm-gates.ts): f32x4 gate arithmetic, f64x2 transcendental functions.
-export const I32_AND = 0x71;
-export const I32_SHL = 0x74;
-export const I32_NE = 0x47;
 export const F64_LOAD = (offset: number): number[] => [0x2b, ...memarg(3, offset)];
 export const I8X16_SHUFFLE = (lanes: readonly number[]): number[] => simd(0x0d, ...lanes);
 export const I32X4_EXTRACT = (lane: number): number[] => simd(0x1b, lane);
@@ -96,8 +93,6 @@ export const V128_ANY_TRUE = simd(0x53);
 export const F32X4_DEMOTE_F64X2_ZERO = simd(0x5e);
 export const F64X2_PROMOTE_LOW_F32X4 = simd(0x5f);
 export const F64X2_FLOOR = simd(0x75);
-export const I32X4_SHR_S = simd(0xac);
-export const I64X2_EXTEND_LOW_I32X4_S = simd(0xc7);
 export const I64X2_SHL = simd(0xcb);
 export const I64X2_ADD = simd(0xce);
 export const F32X4_SUB = simd(0xe5);
@@ -108,7 +103,6 @@ export const F64X2_SUB = simd(0xf1);
 export const F64X2_DIV = simd(0xf3);
 export const F64X2_PMIN = simd(0xf6);
 export const F64X2_PMAX = simd(0xf7);
-export const I32X4_TRUNC_SAT_F64X2_S_ZERO = simd(0xfc);
 
 /** v128.const from 16 bytes. */
 export function v128Const(bytes: ArrayLike<number>): number[] {
@@ -118,14 +112,4 @@ export function v128Const(bytes: ArrayLike<number>): number[] {
 /** v128.const of one double in both f64x2 lanes. */
 export function f64x2Const(x: number): number[] {
   return v128Const(new Uint8Array(new Float64Array([x, x]).buffer));
-}
-
-/** v128.const of one 32-bit integer (or float32 bit pattern) in all four lanes. */
-export function i32x4Const(n: number): number[] {
-  return v128Const(new Uint8Array(new Int32Array([n, n, n, n]).buffer));
-}
-
-/** v128.const of one 64-bit integer below 2^31 in both lanes. */
-export function i64x2Const(n: number): number[] {
-  return v128Const(new Uint8Array(new Int32Array([n, 0, n, 0]).buffer));
 }

@@ -2,8 +2,8 @@ import { INV_LN2_32, LN2_32_HI, LN2_32_LO, POW2_FRAC, SIGMOID_HI, SIGMOID_LO } f
 import {
   emitter, END, F32X4_ADD, F32X4_DEMOTE_F64X2_ZERO, F32X4_MAX, F32X4_MUL, F32X4_SUB, F64_LOAD, F64X2_ABS, F64X2_ADD,
   F64X2_DIV, F64X2_FLOOR, F64X2_GE, F64X2_LT, F64X2_MUL, F64X2_NEG, F64X2_PMAX, F64X2_PMIN, F64X2_PROMOTE_LOW_F32X4, F64X2_REPLACE,
-  F64X2_SPLAT, F64X2_SUB, f64x2Const, get, I32, I32_ADD, I32_AND, I32_GE_U, I32_LT_U, I32_SHL, i32Const, I32X4_EXTRACT,
-  I32X4_SHR_S, I32X4_TRUNC_SAT_F64X2_S_ZERO, I64X2_ADD, I64X2_EXTEND_LOW_I32X4_S, I64X2_SHL, i64x2Const, I8X16_SHUFFLE,
+  F64X2_SPLAT, F64X2_SUB, f64x2Const, get, I32, I32_ADD, I32_GE_U, I32_LT_U, i32Const, I32X4_EXTRACT,
+  I64X2_ADD, I64X2_SHL, I8X16_SHUFFLE,
   set, uleb, V128, V128_AND, V128_ANY_TRUE, V128_BITSELECT, V128_LOAD, V128_OR, V128_STORE, V128_ZERO, v128Const, vec,
 } from "./wasm-bytes.js";
 
@@ -83,11 +83,23 @@ function temps(l: Locals): Temps {
 
 const c64 = f64x2Const;
 
-/** expF64 of local `y` (f64x2) onto the stack: the same operations in the same order. */
+/** 1.5 · 2^52: for an integer |k| < 2^31, the bits of k + ROUND_BIAS are 0x4338000000000000 + k. */
+const ROUND_BIAS = 6755399441055744;
+const LOW5 = v128Const(new Uint8Array(new Int32Array([31, 0, 31, 0]).buffer));
+const EXPONENT = v128Const(new Uint8Array(new Int32Array([0, -1048576, 0, -1048576]).buffer)); // 0xFFF0000000000000
+
+/**
+ * expF64 of local `y` (f64x2) onto the stack: the same floating-point operations in the same
+ * order. The integer parts are bit manipulation the scalar code does with tables: k + 1.5·2^52
+ * holds k in its low bits, so j = k & 31 indexes POW2_FRAC and (k >> 5) << 52 is k << 47 with the
+ * mantissa bits cleared, which added to POW2_FRAC[j]'s bits multiplies it by 2^(k >> 5) exactly
+ * (both factors are powers of two times a normal double, so p · (f · 2^m) = (p · f) · 2^m, the
+ * scalar code's order, bit for bit).
+ */
 function emitExp(emit: Emit, t: Temps, y: number): void {
   emit(get(y), c64(INV_LN2_32), F64X2_MUL, c64(0.5), F64X2_ADD, F64X2_FLOOR, set(t.k));
   emit(get(y), get(t.k), c64(LN2_32_HI), F64X2_MUL, F64X2_SUB, get(t.k), c64(LN2_32_LO), F64X2_MUL, F64X2_SUB, set(t.r));
-  emit(get(t.k), I32X4_TRUNC_SAT_F64X2_S_ZERO, set(t.ki));
+  emit(get(t.k), c64(ROUND_BIAS), F64X2_ADD, set(t.ki));
   emit(get(t.r), get(t.r), F64X2_MUL, set(t.r2));
   // p = ((1 + r) + r2·(1/2 + r·(1/6))) + (r2·r2)·((1/24 + r·(1/120)) + r2·(1/720))
   emit(c64(1), get(t.r), F64X2_ADD);
@@ -95,12 +107,11 @@ function emitExp(emit: Emit, t: Temps, y: number): void {
   emit(get(t.r2), get(t.r2), F64X2_MUL);
   emit(c64(1 / 24), get(t.r), c64(1 / 120), F64X2_MUL, F64X2_ADD, get(t.r2), c64(1 / 720), F64X2_MUL, F64X2_ADD);
   emit(F64X2_MUL, F64X2_ADD);
-  // · POW2_FRAC[k & 31], gathered one lane at a time (no gather instruction in SIMD128)
-  emit(get(t.ki), I32X4_EXTRACT(0), i32Const(31), I32_AND, i32Const(3), I32_SHL, F64_LOAD(POW2_FRAC_ADDR), F64X2_SPLAT);
-  emit(get(t.ki), I32X4_EXTRACT(1), i32Const(31), I32_AND, i32Const(3), I32_SHL, F64_LOAD(POW2_FRAC_ADDR), F64X2_REPLACE(1));
-  emit(F64X2_MUL);
-  // · 2^(k >> 5), built from its exponent bits: the exact power the scalar table holds
-  emit(get(t.ki), i32Const(5), I32X4_SHR_S, I64X2_EXTEND_LOW_I32X4_S, i64x2Const(1023), I64X2_ADD, i32Const(52), I64X2_SHL);
+  // POW2_FRAC[k & 31], gathered one lane at a time (no gather instruction in SIMD128), then · 2^(k >> 5)
+  emit(get(t.ki), LOW5, V128_AND, i32Const(3), I64X2_SHL, set(t.m));
+  emit(get(t.m), I32X4_EXTRACT(0), F64_LOAD(POW2_FRAC_ADDR), F64X2_SPLAT);
+  emit(get(t.m), I32X4_EXTRACT(2), F64_LOAD(POW2_FRAC_ADDR), F64X2_REPLACE(1));
+  emit(get(t.ki), i32Const(47), I64X2_SHL, EXPONENT, V128_AND, I64X2_ADD);
   emit(F64X2_MUL);
 }
 
@@ -172,6 +183,13 @@ export function gateBody(kind: GateKernel): number[] {
     for (let i = 0; i < q; i++) emit(get(Q), get(HB), I32_ADD, set(Q), get(R), get(HB), I32_ADD, set(R));
     emit(get(Q), V128_LOAD(0), get(R), V128_LOAD(0), F32X4_ADD);
   };
+  /** dst = f(gate q's pre-activation), four float32 lanes. */
+  const activated = (q: number, f: (emit: Emit, t: Temps, x: number) => void, dst: number): void => {
+    gatePre(q);
+    emit(set(v));
+    emitF32x4(emit, t, v, lo, hi, f);
+    emit(set(dst));
+  };
   const at = (base: number): void => {
     emit(get(base), get(J), I32_ADD);
   };
@@ -182,11 +200,9 @@ export function gateBody(kind: GateKernel): number[] {
   emit(0x03, 0x40); // loop $cols
   emit(get(G), get(J), I32_ADD, set(PG), get(IH), get(J), I32_ADD, set(PI));
   if (kind === "rnnTanh") {
-    gatePre(0);
-    emit(set(v));
+    activated(0, emitTanh, v);
     at(OUT);
-    emitF32x4(emit, t, v, lo, hi, emitTanh);
-    emit(V128_STORE(0));
+    emit(get(v), V128_STORE(0));
   } else if (kind === "rnnRelu") {
     // f32x4.max is torch's relu: NaN stays NaN and max(+0, −0) = +0, as Math.max(0, x)
     at(OUT);
@@ -194,41 +210,23 @@ export function gateBody(kind: GateKernel): number[] {
     gatePre(0);
     emit(F32X4_MAX, V128_STORE(0));
   } else if (kind === "lstm") {
-    gatePre(0);
-    emit(set(v));
-    emitF32x4(emit, t, v, lo, hi, emitSigmoid);
-    emit(set(a)); // i
-    gatePre(1);
-    emit(set(v));
-    emitF32x4(emit, t, v, lo, hi, emitSigmoid);
-    emit(set(b)); // f
-    gatePre(2);
-    emit(set(v));
-    emitF32x4(emit, t, v, lo, hi, emitTanh);
-    emit(set(cc)); // g
+    activated(0, emitSigmoid, a); // i
+    activated(1, emitSigmoid, b); // f
+    activated(2, emitTanh, cc); // g
     // c' = round(round(f · c) + round(i · g))
     at(C);
     emit(get(b));
     at(C);
     emit(V128_LOAD(0), F32X4_MUL, get(a), get(cc), F32X4_MUL, F32X4_ADD, set(cc), get(cc), V128_STORE(0));
-    gatePre(3);
-    emit(set(v));
-    emitF32x4(emit, t, v, lo, hi, emitSigmoid);
-    emit(set(a)); // o
+    activated(3, emitSigmoid, a); // o
     // h' = round(o · round(tanh(c')))
     at(OUT);
     emit(get(a));
     emitF32x4(emit, t, cc, lo, hi, emitTanh);
     emit(F32X4_MUL, V128_STORE(0));
   } else {
-    gatePre(0);
-    emit(set(v));
-    emitF32x4(emit, t, v, lo, hi, emitSigmoid);
-    emit(set(a)); // r
-    gatePre(1);
-    emit(set(v));
-    emitF32x4(emit, t, v, lo, hi, emitSigmoid);
-    emit(set(b)); // z
+    activated(0, emitSigmoid, a); // r
+    activated(1, emitSigmoid, b); // z
     // n = round(tanh(round(ih_n + round(hg_n · r))))
     emit(get(PG), get(HB), I32_ADD, get(HB), I32_ADD, set(Q), get(PI), get(HB), I32_ADD, get(HB), I32_ADD, set(R));
     emit(get(R), V128_LOAD(0), get(Q), V128_LOAD(0), get(a), F32X4_MUL, F32X4_ADD, set(v));

@@ -24,6 +24,7 @@ import {
   emitter, END, F64X2_ADD, F64X2_MUL, get, I32, I32_ADD, I32_GE_U, I32_LT_U, I32_MUL, i32Const, name, section, set, uleb,
   V128, V128_LOAD, V128_LOAD64_SPLAT, V128_STORE, V128_ZERO, vec,
 } from "./wasm-bytes.js";
+import { moduleInstantiator } from "./wasm-memory.js";
 
 /** Signature of the exported kernel: (a, lda, aEnd, k, b, nBlocks, bias, c, ldc). */
 export type WasmGemm = (
@@ -38,18 +39,10 @@ export type WasmGemm = (
   ldc: number,
 ) => void;
 
-/**
- * The slice of the WebAssembly JS API used here. The project compiles against lib ES2022 and
- * @types/node 20, neither of which declares WebAssembly, so it is typed locally.
- */
+/** A WebAssembly.Memory, typed locally (lib ES2022 and @types/node 20 do not declare WebAssembly). */
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(deltaPages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
 
 export interface WasmKernels {
@@ -139,35 +132,12 @@ function moduleBytes(): Uint8Array {
   return new Uint8Array(bytes);
 }
 
-let compiled: object | null | undefined;
+const instantiate = moduleInstantiator(moduleBytes);
 
-/**
- * A fresh instance with its own memory, or null where WebAssembly or its SIMD extension is
- * missing, or where the memory cannot be had (callers then keep the scalar kernels, which give
- * the same bits). The module is compiled once per process. Each memory reserves about 10 GB of
- * address space in V8 (guard pages instead of bounds checks); under `ulimit -v`, or with some
- * 13,000 memories alive at once, the instantiation fails with a RangeError, hence the catch. The
- * RNN engines therefore share one instance (wasm-rnn.ts); tests make their own.
- */
+/** A fresh instance with its own memory, or null (see moduleInstantiator); the RNN engines share one (wasm-rnn.ts), tests make their own. */
 export function instantiateKernels(): WasmKernels | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) return null;
-  if (compiled === undefined) {
-    try {
-      const bytes = moduleBytes();
-      compiled = api.validate(bytes) ? new api.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  if (compiled === null) return null;
-  let ex: Record<string, unknown>;
-  try {
-    ex = new api.Instance(compiled, {}).exports;
-  } catch {
-    return null;
-  }
-  return { memory: ex["memory"] as WasmMemory, gemm64: ex["gemm64"] as WasmGemm };
+  const ex = instantiate();
+  return ex === null ? null : { memory: ex["memory"] as WasmMemory, gemm64: ex["gemm64"] as WasmGemm };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DirectionArgs, LayerWeights } from "./recurrent-layer.js";
 import { GATE_RESERVED } from "./wasm-gates.js";
+import { align16, roundUp, SharedMemoryEngine, sharedInstance, type SharedInstance } from "./wasm-memory.js";
 import { instantiateSgemm, packF32, SGEMM_MR as MR, SGEMM_NB as NB, type Sgemm, type SgemmKernels } from "./wasm-sgemm.js";
 
 /** One layer-direction's geometry: input width, hidden size H, state width S (P or H), gates G, projection P. */
@@ -12,41 +13,19 @@ export interface LayerGeometry {
 }
 
 
-const PAGE = 65536;
-/** A memory32 instance addresses at most 2^32 bytes. */
-const MAX_BYTES = 2 ** 32;
 /**
  * Rows per kernel call for the input projection: the kernel sweeps all rows of A past one column
  * block of packed weights, so a few hundred rows of A stay in L2 while the weights are swept
  * (measured: 12800 × 512 × 512 at 28 GFLOP/s in one call, 39-41 in chunks of 128-512 rows).
  */
 const CHUNK_ROWS = 256;
-// Rounding in double arithmetic, not with `&`, which wraps from 2^31 on (see wasm-rnn.ts).
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
-const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
 
-/**
- * One instance, and so one linear memory, for every float32 engine of the process, as
- * wasm-rnn.ts does for float64: each memory reserves about 10 GB of address space, so one per
- * module runs out after some 13,000 live modules. Sharing is safe because JS runs one forward at
- * a time and an engine repacks its weights whenever another engine used the memory since (`owner`).
- */
-interface SharedSgemm {
-  kernels: SgemmKernels;
-  owner: WasmLayerEngine | null;
-}
-let shared: SharedSgemm | null | undefined;
-function sharedSgemm(): SharedSgemm | null {
-  if (shared === undefined) {
-    const kernels = instantiateSgemm();
-    shared = kernels === null ? null : { kernels, owner: null };
-  }
-  return shared;
-}
+/** The process's one float32 instance (see sharedInstance): each memory reserves about 10 GB of address space. */
+const shared = sharedInstance(instantiateSgemm);
 
 /** Forgets the shared instance (engines built before keep theirs): for tests of the fallbacks. */
 export function resetSharedSgemm(): void {
-  shared = undefined;
+  shared.reset();
 }
 
 interface Packed {
@@ -76,27 +55,24 @@ interface Scratch {
  * gemmABtF32 repeats and every epilogue is shared code, so results are bit-identical to
  * runLayerDirection on the scalar kernels.
  *
- * Memory (the process's one float32 memory, see sharedSgemm): the weights packed as f32 in
+ * Memory (the process's one float32 memory, see sharedInstance in wasm-memory.ts): the weights packed as f32 in
  * blocks of 16 output columns (refreshed after `markStale`, i.e. after every loadStateDict, and
  * whenever another engine ran since), then per call the layer input (rows padded to
  * the kernel's 2), the projection, the step's gates, LSTM's unprojected and projected h', and
  * h and c. It only grows; output tensors are ordinary JS arrays and never alias it.
  */
-export class WasmLayerEngine {
+export class WasmLayerEngine extends SharedMemoryEngine<SgemmKernels> {
   private readonly sgemm: Sgemm;
   private readonly gates: SgemmKernels["gates"];
-  private readonly memory: SgemmKernels["memory"];
   private readonly packed: Packed[];
   private readonly scratchBase: number;
-  private stale = true;
-  private buffer: ArrayBuffer | null = null;
   private view = new Float32Array(0);
 
-  private constructor(private readonly home: SharedSgemm, private readonly shapes: readonly LayerGeometry[]) {
+  private constructor(home: SharedInstance<SgemmKernels>, private readonly shapes: readonly LayerGeometry[]) {
+    super(home);
     const kernels = home.kernels;
     this.sgemm = kernels.sgemm;
     this.gates = kernels.gates;
-    this.memory = kernels.memory;
     let at = GATE_RESERVED; // the gate kernels' table; address 0 also means "no bias" to the GEMM
     const take = (bytes: number): number => {
       const here = at;
@@ -118,22 +94,12 @@ export class WasmLayerEngine {
 
   /** An engine for these layer-directions (in the module's order), or null without WebAssembly SIMD or its memory. */
   static create(shapes: readonly LayerGeometry[]): WasmLayerEngine | null {
-    const home = sharedSgemm();
+    const home = shared.get();
     return home === null ? null : new WasmLayerEngine(home, shapes);
   }
 
-  /** The module's parameters changed: repack before the next run. */
-  markStale(): void {
-    this.stale = true;
-  }
-
-  private ensure(bytes: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
-    if (this.buffer !== this.memory.buffer) {
-      this.buffer = this.memory.buffer;
-      this.view = new Float32Array(this.buffer);
-    }
+  protected onBuffer(buffer: ArrayBuffer): void {
+    this.view = new Float32Array(buffer);
   }
 
   private pack(weights: readonly LayerWeights[]): void {
@@ -153,8 +119,7 @@ export class WasmLayerEngine {
       }
       if (P > 0) packF32(w.wHr!, P, H, v, o.wHr / 4);
     }
-    this.stale = false;
-    this.home.owner = this;
+    this.markPacked();
   }
 
   private scratch(index: number, rows: number, batch: number): Scratch {
@@ -180,14 +145,7 @@ export class WasmLayerEngine {
   reserve(rows: number, batch: number): boolean {
     let end = this.scratchBase;
     for (let i = 0; i < this.shapes.length; i++) end = Math.max(end, this.scratch(i, rows, batch).end);
-    if (end > MAX_BYTES) return false;
-    try {
-      this.ensure(end);
-      return true;
-    } catch (error) {
-      if (error instanceof RangeError) return false;
-      throw error;
-    }
+    return this.reserveBytes(end);
   }
 
   /** C = A · Bᵀ + bias over `rows` rows of A (rounded up to the kernel's MR), in chunks of rows. */
@@ -210,7 +168,7 @@ export class WasmLayerEngine {
     if (input.length < rows * inputSize) {
       throw new Error(`WasmLayerEngine.loadInput: ${input.length} input elements for ${rows} rows of ${inputSize} (a caller skipped validation)`);
     }
-    if (this.stale || this.home.owner !== this) this.pack(weights);
+    if (this.needsPack()) this.pack(weights);
     const { x } = this.scratch(index, rows, 1);
     this.view.set(input.subarray(0, rows * inputSize), x / 4);
   }
@@ -252,11 +210,7 @@ export class WasmLayerEngine {
         this.gemm(s.raw, Hp * 4, n, H, o.wHr, pp / NB, 0, s.proj, pp * 4);
         copyRows(proj, 0, pp, h, 0, Sp, n, S);
       }
-      for (let b = 0; b < n; b++) {
-        const out = (first + b * stride) * ldo + col;
-        const hRow = b * Sp;
-        for (let j = 0; j < S; j++) output[out + j] = h[hRow + j]!;
-      }
+      copyRows(h, 0, Sp, output, first * ldo + col, stride * ldo, n, S);
     }
     copyRows(h, 0, Sp, a.hN, a.hNOffset, S, batch, S);
     if (a.cN !== null && c !== null) copyRows(c, 0, Hp, a.cN, a.cNOffset, H, batch, H);
@@ -267,6 +221,10 @@ export class WasmLayerEngine {
 function copyRows(src: Float32Array | Float64Array, srcOff: number, srcLd: number, dst: Float32Array | Float64Array, dstOff: number, dstLd: number, rows: number, width: number): void {
   if (srcLd === width && dstLd === width) {
     dst.set(src.subarray(srcOff, srcOff + rows * width), dstOff);
+    return;
+  }
+  if (width < 32) {
+    for (let b = 0; b < rows; b++) for (let j = 0; j < width; j++) dst[dstOff + b * dstLd + j] = src[srcOff + b * srcLd + j]!;
     return;
   }
   for (let b = 0; b < rows; b++) dst.set(src.subarray(srcOff + b * srcLd, srcOff + b * srcLd + width), dstOff + b * dstLd);

@@ -1,6 +1,9 @@
 import type { DType, FloatArray } from "../tensor/dtype.js";
 import type { RnnWeights, SequenceLayout } from "./rnn-layer.js";
 import { instantiateKernels, packTransposed, type WasmGemm, type WasmKernels } from "./wasm-gemm.js";
+import { align16, roundUp4, SharedMemoryEngine, sharedInstance, type SharedInstance } from "./wasm-memory.js";
+
+export { align16, roundUp4 };
 
 /** One layer-direction's geometry: its input width and hidden size. */
 export interface LayerShape {
@@ -8,43 +11,15 @@ export interface LayerShape {
   hiddenSize: number;
 }
 
-const PAGE = 65536;
-/** A memory32 instance addresses at most 2^32 bytes. */
-const MAX_BYTES = 2 ** 32;
-/**
- * Rounding up in double arithmetic, not with `&`: a 32-bit `&` wraps from 2^31 on, so a call of
- * 2 GiB or more got small or negative addresses ("offset is out of bounds", a wasm trap) instead
- * of an honest size that `reserve` refuses past MAX_BYTES. Exact for every size below 2^53.
- */
-export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
-export const roundUp4 = (n: number): number => Math.ceil(n / 4) * 4;
-
-/**
- * One instance, and so one linear memory, for every engine of the process. Each memory reserves
- * about 10 GB of address space (guard pages), so one per module ran out after ~12,950 live modules,
- * and every later first forward spent ~1.7 s failing to reserve another. Sharing is safe because
- * JS runs one forward at a time and an engine repacks its weights whenever another engine used
- * the memory since (`owner`); the memory grows to the largest call any module made, and is reused.
- */
-interface SharedKernels {
-  kernels: WasmKernels;
-  owner: WasmRnnEngine | null;
-}
-let shared: SharedKernels | null | undefined;
-function sharedKernels(): SharedKernels | null {
-  if (shared === undefined) {
-    const kernels = instantiateKernels();
-    shared = kernels === null ? null : { kernels, owner: null };
-  }
-  return shared;
-}
+/** The process's one float64 instance (see sharedInstance). */
+const shared = sharedInstance(instantiateKernels);
 
 /**
  * Forgets the shared instance: the next engine instantiates (or fails to) afresh, and engines
  * built before keep theirs. For tests of the fallbacks, which need a fresh, small memory.
  */
 export function resetSharedKernels(): void {
-  shared = undefined;
+  shared.reset();
 }
 
 interface PackedOffsets {
@@ -59,7 +34,7 @@ interface PackedOffsets {
  * per-step epilogue as the scalar path, so results are bit-identical to rnnLayerDirection.
  * float32 modules of every family run on wasm-layer.ts's f32x4 engine instead.
  *
- * The process's one linear memory (shared by every engine, see sharedKernels) holds this engine's
+ * The process's one linear memory (shared by every engine, see sharedInstance in wasm-memory.ts) holds this engine's
  * weights packed as f64 (refreshed after `markStale`, i.e. after every loadStateDict, and
  * whenever another engine ran since), then per call: the layer input (rows padded to a multiple of
  * 4 with zeros), the input projection, the step's pre-activation, and the hidden state in its
@@ -67,22 +42,19 @@ interface PackedOffsets {
  * cannot be padded. Memory only grows; a steady stream of same-sized calls allocates nothing
  * here. The module's output tensors are ordinary JS arrays and never alias this memory.
  */
-export class WasmRnnEngine {
+export class WasmRnnEngine extends SharedMemoryEngine<WasmKernels> {
   private readonly gemm: WasmGemm;
-  private readonly memory: WasmKernels["memory"];
   private readonly es: number;
   private readonly packed: PackedOffsets[];
   private readonly scratchBase: number;
-  private stale = true;
-  private buffer: ArrayBuffer | null = null;
   private view: FloatArray = new Float32Array(0);
   private f64: Float64Array = new Float64Array(0);
 
-  private constructor(private readonly home: SharedKernels, dtype: DType, private readonly shapes: readonly LayerShape[]) {
+  private constructor(home: SharedInstance<WasmKernels>, dtype: DType, private readonly shapes: readonly LayerShape[]) {
+    super(home);
     if (dtype !== "float64") throw new Error("internal: WasmRnnEngine is float64 only (float32 runs on WasmLayerEngine)");
     const kernels = home.kernels;
     this.gemm = kernels.gemm64;
-    this.memory = kernels.memory;
     this.es = 8;
     let at = 16; // address 0 means "no bias" to the kernel
     this.packed = shapes.map(({ inputSize, hiddenSize }) => {
@@ -102,23 +74,13 @@ export class WasmRnnEngine {
 
   /** An engine for these layer-directions (in the module's order), or null without WebAssembly SIMD. */
   static create(dtype: DType, shapes: readonly LayerShape[]): WasmRnnEngine | null {
-    const home = sharedKernels();
+    const home = shared.get();
     return home === null ? null : new WasmRnnEngine(home, dtype, shapes);
   }
 
-  /** The module's parameters changed: repack before the next run. */
-  markStale(): void {
-    this.stale = true;
-  }
-
-  private ensure(bytes: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
-    if (this.buffer !== this.memory.buffer) {
-      this.buffer = this.memory.buffer;
-      this.view = new Float64Array(this.buffer);
-      this.f64 = new Float64Array(this.buffer);
-    }
+  protected onBuffer(buffer: ArrayBuffer): void {
+    this.view = new Float64Array(buffer);
+    this.f64 = new Float64Array(buffer);
   }
 
   private pack(weights: readonly RnnWeights[]): void {
@@ -136,8 +98,7 @@ export class WasmRnnEngine {
         f64[o.bHh / 8 + j] = w.bHh !== null && j < H ? w.bHh[j]! : 0;
       }
     }
-    this.stale = false;
-    this.home.owner = this;
+    this.markPacked();
   }
 
   /** Byte addresses of one call's scratch for layer-direction `index`: x, ih, pre, h, and its end. */
@@ -161,14 +122,7 @@ export class WasmRnnEngine {
   reserve(rows: number, batch: number): boolean {
     let end = this.scratchBase;
     for (let i = 0; i < this.shapes.length; i++) end = Math.max(end, this.scratch(i, rows, batch).end);
-    if (end > MAX_BYTES) return false;
-    try {
-      this.ensure(end);
-      return true;
-    } catch (error) {
-      if (error instanceof RangeError) return false;
-      throw error;
-    }
+    return this.reserveBytes(end);
   }
 
   /**
@@ -203,7 +157,7 @@ export class WasmRnnEngine {
     }
     const { x, ih, pre, h, end } = this.scratch(index, rows, batch);
     this.ensure(end);
-    if (this.stale || this.home.owner !== this) this.pack(weights);
+    if (this.needsPack()) this.pack(weights);
     const v = this.view;
     v.set(input.subarray(0, rows * inputSize), x / es);
     v.fill(0, x / es + rows * inputSize, x / es + rows4 * inputSize);

@@ -1,4 +1,5 @@
 import type { WasmMemory } from "./wasm-gemm.js";
+import { moduleInstantiator } from "./wasm-memory.js";
 import { GATE_KERNELS, GATE_PARAMS, gateBody, gateData, MAP_KERNELS, MAP_PARAMS, mapBody, type GateKernel, type MapKernel } from "./wasm-gates.js";
 import {
   emitter, END, F32X4_ADD, F32X4_MUL, get, I32, I32_ADD, I32_GE_U, I32_LT_U, I32_MUL, I32_SUB, i32Const, set, uleb,
@@ -131,12 +132,6 @@ export interface SgemmKernels {
   maps: Record<MapKernel, MapFn>;
 }
 
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
-
 const funcType = (params: number): number[] => [0x60, ...vec(new Array<number[]>(params).fill([I32])), ...vec([])];
 
 /** Types 0 (sgemm), 1 (gate kernels), 2 (maps); functions in the order sgemm, GATE_KERNELS, MAP_KERNELS. */
@@ -154,31 +149,16 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-let compiled: object | null | undefined;
+const instantiate = moduleInstantiator(moduleBytes);
 
 /**
- * A fresh instance of the float32 kernel with its own memory, or null where WebAssembly, its
- * SIMD extension or the memory (about 10 GB of address space per memory in V8) cannot be had:
- * callers then run gemmABtF32, which gives the same bits. Compiled once per process.
+ * A fresh instance of the float32 kernels with its own memory, or null (see moduleInstantiator):
+ * callers then run gemmABtF32 and the scalar epilogues, which give the same bits.
  */
 export function instantiateSgemm(): SgemmKernels | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) return null;
-  if (compiled === undefined) {
-    try {
-      const bytes = moduleBytes();
-      compiled = api.validate(bytes) ? new api.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  if (compiled === null) return null;
-  try {
-    const ex = new api.Instance(compiled, {}).exports;
-    const gates = Object.fromEntries(GATE_KERNELS.map((k) => [k, ex[k] as GateFn])) as Record<GateKernel, GateFn>;
-    const maps = Object.fromEntries(MAP_KERNELS.map((k) => [k, ex[k] as MapFn])) as Record<MapKernel, MapFn>;
-    return { memory: ex["memory"] as WasmMemory, sgemm: ex["sgemm"] as Sgemm, gates, maps };
-  } catch {
-    return null;
-  }
+  const ex = instantiate();
+  if (ex === null) return null;
+  const gates = Object.fromEntries(GATE_KERNELS.map((k) => [k, ex[k] as GateFn])) as Record<GateKernel, GateFn>;
+  const maps = Object.fromEntries(MAP_KERNELS.map((k) => [k, ex[k] as MapFn])) as Record<MapKernel, MapFn>;
+  return { memory: ex["memory"] as WasmMemory, sgemm: ex["sgemm"] as Sgemm, gates, maps };
 }
