@@ -127,6 +127,7 @@ export function syntheticResult(): CheckResult {
     comparisons,
     skipped,
     unsupported: [],
+    errors: [],
     expectations: null,
   };
 }

@@ -29,6 +29,7 @@ const entryOutcome = shape({
   verdict: oneOf("held", "xpass", "stale", "not exercised"),
   expectedFailures: int,
   unexpectedPasses: int,
+  expectedErrors: int,
 });
 const expectations: Check = (v) =>
   v === null || (shape({ file: str, implementation: str, entries: Array.isArray })(v) && isObject(v) && (v.entries as unknown[]).every(entryOutcome));
@@ -83,6 +84,9 @@ export const REPORT_FIELDS: Record<string, Check> = {
   comparisons: Array.isArray,
   skipped: Array.isArray,
   unsupported: Array.isArray,
+  errors: (v) =>
+    Array.isArray(v) &&
+    v.every(shape({ case: str, file: str, module: oneOf("RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell"), dtype, message: str, status: oneOf("error", "xfail"), expectation })),
   expectations,
 };
 
@@ -95,6 +99,8 @@ export const SUMMARY_FIELDS: Record<string, Check> = {
   expectedFailures: int,
   unexpectedPasses: int,
   staleExpectations: int,
+  errors: int,
+  expectedErrors: int,
   failedCases: int,
   byOracle: mapOf(oracle, counts),
   worstHeadroom: mapOf(dtype, worst),

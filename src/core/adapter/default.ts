@@ -1,8 +1,7 @@
 /** Our own layers as an adapter: the default implementation under test, through the same contract as anyone's. */
 import { moduleFromTorchConfig } from "../nn/from-torch.js";
+import { VERSION } from "../version.js";
 import type { Adapter } from "./contract.js";
-
-export const VERSION = "0.1.0";
 
 export const typescriptAdapter: Adapter = {
   name: "rnn-parity",

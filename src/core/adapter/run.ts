@@ -84,16 +84,42 @@ function sequenceOutputs(f: Fixture, result: unknown, fail: Fail, batchFirst: bo
   return out;
 }
 
+/** What an adapter threw, in one line: "TypeError: bad key" (a plain Error's message alone). */
+export function describeThrown(err: unknown): string {
+  const text = err instanceof Error ? `${err.name === "Error" ? "" : `${err.name}: `}${err.message}` : String(err);
+  return text.replace(/\s*\n\s*/g, "; ");
+}
+
+/**
+ * Calls into the adapter. An outside adapter's exception becomes a FixtureError naming its file,
+ * the call and the case (the harness reports it as that case's error); our own layers' errors
+ * propagate unchanged, so a fixture problem stays an input error and a bug stays a bug.
+ */
+function guarded<T>(external: boolean, fail: Fail, call: string, fn: () => T): T {
+  if (!external) return fn();
+  try {
+    return fn();
+  } catch (err) {
+    return fail(call, `threw ${describeThrown(err)}`);
+  }
+}
+
+export interface RunAdapterOptions {
+  /** An implementation from outside: its exceptions are FixtureErrors naming `where`, the call and the case. */
+  external?: boolean;
+}
+
 /** Runs the fixture's inputs through a fresh module of the adapter; outputs are named as in the fixture. */
-export function runAdapter(adapter: Adapter, f: Fixture, where: string): Record<string, FixtureTensor> {
+export function runAdapter(adapter: Adapter, f: Fixture, where: string, options: RunAdapterOptions = {}): Record<string, FixtureTensor> {
   const fail: Fail = (field, reason) => {
     throw new FixtureError(where, field, `${adapter.name} on ${f.name}: ${reason}`);
   };
-  const module = adapter.create(caseSpec(f));
+  const external = options.external === true;
+  const module = guarded(external, fail, "create()", () => adapter.create(caseSpec(f)));
   if (!isRecord(module) || typeof module.forward !== "function" || typeof module.loadStateDict !== "function") {
     fail("create()", "must return { loadStateDict(sd), forward(...args) }");
   }
-  module.loadStateDict(f.stateDict);
+  guarded(external, fail, "loadStateDict()", () => module.loadStateDict(f.stateDict));
   const { input, hx, cx } = f.inputs;
   const state = f.module === "LSTM" || f.module === "LSTMCell" ? (hx && cx ? [hx, cx] : undefined) : hx;
   if (f.module === "RNN" || f.module === "LSTM" || f.module === "GRU") {
@@ -103,9 +129,10 @@ export function runAdapter(adapter: Adapter, f: Fixture, where: string): Record<
       const lengths = f.inputs.lengths ?? fail("inputs.lengths", "missing for a packed case");
       arg = packPaddedSequence(input, lengths, { batchFirst, enforceSorted: f.packing.enforceSorted });
     }
-    return sequenceOutputs(f, module.forward(arg, state), fail, batchFirst);
+    const result = guarded(external, fail, "forward()", () => module.forward(arg, state));
+    return sequenceOutputs(f, result, fail, batchFirst);
   }
-  const result = module.forward(input, state);
+  const result = guarded(external, fail, "forward()", () => module.forward(input, state));
   if (f.module === "LSTMCell") {
     const [h1, c1] = pair(result, "[h1, c1]", fail);
     return { h1: asTensor(h1, f.dtype, "h1", fail), c1: asTensor(c1, f.dtype, "c1", fail) };

@@ -10,7 +10,7 @@
  * onnxruntime-vs-torch rows check the oracle, not the implementation, and match no entry.
  */
 import { globToRegExp } from "../cli/filter.js";
-import type { ComparisonRow, ExpectationOutcome, ExpectationsReport, RequestedOracle } from "../report/model.js";
+import type { CaseError, ComparisonRow, ExpectationOutcome, ExpectationsReport, RequestedOracle } from "../report/model.js";
 import type { ExpectedFailure, Expectations } from "./file.js";
 
 interface Tally {
@@ -18,11 +18,17 @@ interface Tally {
   pattern: RegExp;
   expectedFailures: number;
   unexpectedPasses: number;
+  expectedErrors: number;
 }
 
 export interface ExpectationRun {
   /** Sets status (and expectation) on one case's rows, in place. */
   applyToCase(rows: readonly ComparisonRow[]): void;
+  /**
+   * Sets an errored case's status: `xfail` when an entry's case glob matches it and its oracle (if
+   * any) was asked for; its tensor does not matter, since the case produced none.
+   */
+  applyToError(error: CaseError, oracles: readonly RequestedOracle[]): void;
   /** What became of every entry, once the run is over. */
   report(scope: RunScope): ExpectationsReport;
 }
@@ -52,6 +58,7 @@ export function startExpectations(expectations: Expectations): ExpectationRun {
     pattern: globToRegExp(entry.case),
     expectedFailures: 0,
     unexpectedPasses: 0,
+    expectedErrors: 0,
   }));
   return {
     applyToCase(rows) {
@@ -79,12 +86,21 @@ export function startExpectations(expectations: Expectations): ExpectationRun {
         }
       }
     },
+    applyToError(error, oracles) {
+      const index = tallies.findIndex((t) => t.pattern.test(error.case) && (t.entry.oracle === undefined || oracles.includes(t.entry.oracle)));
+      const tally = tallies[index];
+      if (tally === undefined) return;
+      const e = tally.entry;
+      error.status = "xfail";
+      error.expectation = { entry: index, reason: e.reason, ...(e.link === undefined ? {} : { link: e.link }) };
+      tally.expectedErrors++;
+    },
     report(scope) {
       const entries = tallies.map((t, entry): ExpectationOutcome => {
         const e = t.entry;
         let verdict: ExpectationOutcome["verdict"];
         if (t.unexpectedPasses > 0) verdict = "xpass";
-        else if (t.expectedFailures > 0) verdict = "held";
+        else if (t.expectedFailures > 0 || t.expectedErrors > 0) verdict = "held";
         else {
           const narrowed = scope.filtered || scope.stoppedEarly || (e.oracle !== undefined && !scope.oracles.includes(e.oracle));
           verdict = narrowed && scope.caseNames.some((n) => t.pattern.test(n)) ? "not exercised" : "stale";
@@ -99,6 +115,7 @@ export function startExpectations(expectations: Expectations): ExpectationRun {
           verdict,
           expectedFailures: t.expectedFailures,
           unexpectedPasses: t.unexpectedPasses,
+          expectedErrors: t.expectedErrors,
         };
       });
       return { file: expectations.file, implementation: expectations.implementation, entries };

@@ -54,6 +54,9 @@ function annotations(result: CheckResult, root: string): string[] {
   const out = result.comparisons
     .filter((r) => r.status === "failed")
     .map((r) => annotation("error", r.file, `rnn-parity: ${r.case} (${r.oracle})`, `${headline(r)}\n${r.message}`, root));
+  for (const e of result.errors.filter((x) => x.status === "error")) {
+    out.push(annotation("error", e.file, `rnn-parity: ${e.case} (the implementation could not run it)`, e.message, root));
+  }
   const report = result.expectations;
   if (report !== null) {
     for (const e of report.entries) {
@@ -62,7 +65,7 @@ function annotations(result: CheckResult, root: string): string[] {
       if (e.verdict === "stale") out.push(annotation("error", report.file, `rnn-parity: stale expectation, ${entryLabel(e)}`, `matches no comparison of this run; remove or fix it\nreason given: ${why(e)}`, root));
     }
     for (const e of report.entries.filter((x) => x.verdict === "held")) {
-      out.push(annotation("notice", report.file, `rnn-parity: expected failure, ${entryLabel(e)}`, `${e.expectedFailures} comparisons failed as expected: ${why(e)}`, root));
+      out.push(annotation("notice", report.file, `rnn-parity: expected failure, ${entryLabel(e)}`, `${e.expectedFailures} comparisons${e.expectedErrors ? ` and ${e.expectedErrors} case errors` : ""} failed as expected: ${why(e)}`, root));
     }
   }
   return out;
@@ -117,6 +120,11 @@ export function renderGithubSummary(result: CheckResult): string {
       );
     }
     if (failures.length > MAX_SUMMARY_FAILURES) out.push("", `… and ${failures.length - MAX_SUMMARY_FAILURES} more (see the report artifact).`);
+  }
+  const errors = result.errors.filter((e) => e.status === "error");
+  if (errors.length) {
+    out.push("", `### Errors (${errors.length}): the implementation could not run these cases`, "");
+    for (const e of errors.slice(0, MAX_SUMMARY_FAILURES)) out.push(`- ${cell(e.case)}: \`${cell(e.message).replace(/`/g, "'")}\``);
   }
   out.push(...expectationsSummary(result));
   return `${out.join("\n")}\n\n`;

@@ -50,6 +50,16 @@ function counts(result: CheckResult): string {
   return `${implementationPrefix(result)}${s.cases} cases, ${s.comparisons} comparisons: ${statusCounts(s)}${skipped}${unsupported}${stopped}`;
 }
 
+/** Cases the implementation could not run, each with its one-line error. */
+function errorsSection(result: CheckResult): string {
+  if (result.errors.length === 0) return "";
+  const items = result.errors.map((e) => {
+    const expected = e.expectation === undefined ? "" : ` (expected: expectedFailures[${e.expectation.entry}], ${escapeHtml(e.expectation.reason)})`;
+    return `<li${e.status === "error" ? ' class="fail"' : ""}>${escapeHtml(e.case)}${expected}<pre class="message${e.status === "error" ? "" : " xfail"}">${escapeHtml(e.message)}</pre></li>`;
+  });
+  return `<section id="errors-section"><h2>Errors: the implementation could not run these cases</h2><ol id="errors">\n${items.join("\n")}\n</ol></section>\n`;
+}
+
 const VERDICTS = { xpass: "unexpected pass", stale: "stale", held: "expected failure", "not exercised": "not exercised" } as const;
 
 /** Every expectations entry and what became of it; unexpected passes and stale entries in red. */
@@ -90,7 +100,7 @@ export function renderHtml(result: CheckResult): string {
 <p id="counts">${escapeHtml(counts(result))}</p>
 <p class="muted">oracles ${escapeHtml(result.oracles.join(", "))} · ${escapeHtml(toleranceHeader(result))}${filter} · started ${escapeHtml(result.startedAt)}</p>
 <section id="failures-section"${s.failed || s.unexpectedPasses ? "" : " hidden"}><h2>Failures</h2><ol id="failures"></ol></section>
-${expectationsSection(result)}<h2>Summary per module, dtype and oracle</h2>
+${errorsSection(result)}${expectationsSection(result)}<h2>Summary per module, dtype and oracle</h2>
 <div id="groups"></div>
 <h2>Headroom distribution</h2>
 <p class="muted">Comparisons by the share of its tolerance their worst element used (1 − headroom), per half decade, log scale: 1e0 is the tolerance, right of it fails; the leftmost bars also hold identical results.</p>

@@ -75,6 +75,8 @@ export function jsonDocument(result: CheckResult): Record<string, unknown> {
       expectedFailures: s.expectedFailures,
       unexpectedPasses: s.unexpectedPasses,
       staleExpectations: s.staleExpectations,
+      errors: s.errors,
+      expectedErrors: s.expectedErrors,
       failedCases: s.failedCases,
       byOracle: s.byOracle,
       worstHeadroom,
@@ -86,6 +88,7 @@ export function jsonDocument(result: CheckResult): Record<string, unknown> {
     comparisons: result.comparisons.map(comparison),
     skipped: result.skipped,
     unsupported: result.unsupported,
+    errors: result.errors.map((e) => ({ ...e, expectation: e.expectation ?? null })),
     expectations: result.expectations,
   };
   return doc;

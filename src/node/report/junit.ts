@@ -52,6 +52,8 @@ interface TestCase {
   skipped?: string;
   /** A testcase of the run itself, e.g. a stale expectations entry. */
   failure?: { type: string; message: string; body: string };
+  /** The implementation could not run the case (JUnit's <error>: it did not get as far as a comparison). */
+  error?: string;
 }
 
 function metrics(r: ComparisonRow): string {
@@ -81,6 +83,18 @@ function testcasesByModule(result: CheckResult): Map<string, TestCase[]> {
     }));
     tc.rows.push(r);
   }
+  for (const e of result.errors) {
+    const expected = e.expectation;
+    const link = expected?.link === undefined ? "" : ` (${expected.link})`;
+    slot(e.module, `${e.file}\0error`, () => ({
+      name: e.case,
+      classname: `${e.module}.implementation`,
+      file: e.file,
+      timeMs: 0,
+      rows: [],
+      ...(expected === undefined ? { error: e.message } : { skipped: `expected failure: ${expected.reason}${link}: ${e.message}` }),
+    }));
+  }
   for (const s of result.skipped) {
     slot(s.module, `${s.file}\0${s.oracle}`, () => ({
       name: s.case,
@@ -97,6 +111,7 @@ function testcasesByModule(result: CheckResult): Map<string, TestCase[]> {
 function renderCase(tc: TestCase): string[] {
   const open = `    <testcase${attrs({ name: tc.name, classname: tc.classname, file: tc.file, time: seconds(tc.timeMs) })}`;
   if (tc.skipped !== undefined) return [`${open}>`, `      <skipped${attrs({ message: tc.skipped })}/>`, "    </testcase>"];
+  if (tc.error !== undefined) return [`${open}>`, `      <error${attrs({ message: tc.error, type: "AdapterError" })}/>`, "    </testcase>"];
   if (tc.failure !== undefined) {
     const f = tc.failure;
     return [`${open}>`, `      <failure${attrs({ message: f.message, type: f.type })}>${escapeText(f.body)}</failure>`, "    </testcase>"];
@@ -152,9 +167,10 @@ function staleCases(result: CheckResult): TestCase[] {
     }));
 }
 
-function counts(cases: readonly TestCase[]): { tests: number; failures: number; skipped: number; timeMs: number } {
+function counts(cases: readonly TestCase[]): { tests: number; failures: number; errors: number; skipped: number; timeMs: number } {
   return {
     tests: cases.length,
+    errors: cases.filter((tc) => tc.error !== undefined).length,
     failures: cases.filter(failing).length,
     skipped: cases.filter(skippedCase).length,
     // onnxruntime-vs-torch reuses the onnxruntime run's outputs (and its time): count that run once.
@@ -178,12 +194,12 @@ export function renderJunit(result: CheckResult): string {
   ];
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites${attrs({ name: "rnn-parity", tests: total.tests, failures: total.failures, errors: 0, skipped: total.skipped, time: seconds(result.durationMs), timestamp: result.startedAt })}>`,
+    `<testsuites${attrs({ name: "rnn-parity", tests: total.tests, failures: total.failures, errors: total.errors, skipped: total.skipped, time: seconds(result.durationMs), timestamp: result.startedAt })}>`,
   ];
   for (const [module, cases] of byModule) {
     const c = counts(cases);
     lines.push(
-      `  <testsuite${attrs({ name: `${implementationPrefix(result)}${module}`, tests: c.tests, failures: c.failures, errors: 0, skipped: c.skipped, time: seconds(c.timeMs), timestamp: result.startedAt })}>`,
+      `  <testsuite${attrs({ name: `${implementationPrefix(result)}${module}`, tests: c.tests, failures: c.failures, errors: c.errors, skipped: c.skipped, time: seconds(c.timeMs), timestamp: result.startedAt })}>`,
       "    <properties>",
       ...properties,
       "    </properties>",

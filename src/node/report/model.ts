@@ -91,6 +91,8 @@ export interface ExpectationOutcome {
   expectedFailures: number;
   /** Comparisons it expected to fail that passed. */
   unexpectedPasses: number;
+  /** Cases whose implementation errored that it expected to fail. */
+  expectedErrors: number;
 }
 
 export interface ExpectationsReport {
@@ -107,6 +109,23 @@ export interface SkippedOracle {
   dtype: DType;
   oracle: RequestedOracle;
   reason: string;
+}
+
+/**
+ * A case an outside implementation could not run: create(), loadStateDict(), forward() or
+ * supports() threw, or forward() returned the wrong structure. It fails the run (exit 1) unless
+ * an expectations entry expects the case to fail; the other cases still run.
+ */
+export interface CaseError {
+  case: string;
+  file: string;
+  module: ModuleName;
+  dtype: DType;
+  /** One line: "<adapter file>: <call or field>: <adapter name> on <case>: <what>". */
+  message: string;
+  /** `error`, or `xfail` when an expectations entry expects the case to fail. */
+  status: "error" | "xfail";
+  expectation?: AppliedExpectation;
 }
 
 /** A case the adapter's supports() declined: counted and shown, never a pass. */
@@ -150,6 +169,10 @@ export interface CheckSummary {
   unexpectedPasses: number;
   /** Expectations entries that match nothing they could (verdict `stale`). */
   staleExpectations: number;
+  /** Cases an outside implementation could not run (status `error`): these fail the run. */
+  errors: number;
+  /** Errored cases an expectations entry expects to fail (status `xfail`). */
+  expectedErrors: number;
   /** Cases with at least one comparison that fails the run (`failed` or `xpass`). */
   failedCases: number;
   byOracle: Partial<Record<OracleName, OracleCounts>>;
@@ -185,6 +208,8 @@ export interface CheckResult {
   comparisons: ComparisonRow[];
   skipped: SkippedOracle[];
   unsupported: UnsupportedCase[];
+  /** Cases the implementation under test could not run; see CaseError. */
+  errors: CaseError[];
   /** The --expectations file and what became of each entry; null without one. */
   expectations: ExpectationsReport | null;
 }

@@ -47,14 +47,17 @@ export function expectationLines(result: CheckResult, c: Colors, verbose: boolea
     for (const e of stale) out.push(c.red(`✗ ${label(e)}: matches no comparison of this run`));
     out.push(`  remove or fix them in ${printable(report.file)}`);
   }
-  const held = report.entries.filter((e) => e.expectedFailures > 0);
+  const held = report.entries.filter((e) => e.expectedFailures > 0 || e.expectedErrors > 0);
   if (held.length) {
-    out.push("", c.bold(c.yellow(`Expected failures (${result.summary.expectedFailures})`)));
+    const s = result.summary;
+    out.push("", c.bold(c.yellow(`Expected failures (${s.expectedFailures}${s.expectedErrors ? ` and ${plural(s.expectedErrors, "case error")}` : ""})`)));
     for (const e of held) {
       const rows = rowsOf(e, "xfail");
-      const cases = new Set(rows.map((r) => `${r.file}\0${r.case}`)).size;
-      out.push(c.yellow(`~ ${label(e)}: ${plural(e.expectedFailures, "comparison")} in ${plural(cases, "case")} failed as expected: ${why(e)}`));
-      if (verbose) out.push(...targets(rows).map((t) => `  ${t}`));
+      const errors = result.errors.filter((x) => x.expectation?.entry === e.entry);
+      const cases = new Set([...rows, ...errors].map((r) => `${r.file}\0${r.case}`)).size;
+      const what = [...(e.expectedFailures ? [plural(e.expectedFailures, "comparison")] : []), ...(e.expectedErrors ? [plural(e.expectedErrors, "case error")] : [])].join(" and ");
+      out.push(c.yellow(`~ ${label(e)}: ${what} in ${plural(cases, "case")} failed as expected: ${why(e)}`));
+      if (verbose) out.push(...targets(rows).map((t) => `  ${t}`), ...errors.map((x) => `  ${printable(x.case)}: ${printable(x.message)}`));
     }
   }
   const idle = report.entries.filter((e) => e.verdict === "not exercised");

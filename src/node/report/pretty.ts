@@ -11,7 +11,7 @@ import { formatShape } from "../../core/tensor/tensor.js";
 import { elide, renderColumns, type Column } from "./columns.js";
 import { formatDiff, formatHeadroom, formatIndex, printable, toleranceHeader } from "./format.js";
 import { groupComparisons, type ComparisonGroup } from "./groups.js";
-import type { CheckResult, ComparisonRow } from "./model.js";
+import type { CaseError, CheckResult, ComparisonRow } from "./model.js";
 import { comparisonTables, type Colors } from "./pretty-table.js";
 
 export interface PrettyOptions {
@@ -80,6 +80,10 @@ function failureLines(r: ComparisonRow, c: Colors): string[] {
   ];
 }
 
+function errorLines(e: CaseError, c: Colors): string[] {
+  return [c.red(`✗ ${printable(e.case)}`), `  file: ${printable(e.file)}`, `  ${printable(e.message)}`, ""];
+}
+
 function overridden(result: CheckResult): boolean {
   return result.overrides.rtol !== undefined || result.overrides.atol !== undefined;
 }
@@ -111,9 +115,11 @@ export function renderPretty(result: CheckResult, options: PrettyOptions): strin
   out.push(...groupTable(groupComparisons(result), c));
   const failures = result.comparisons.filter((r) => r.status === "failed");
   if (failures.length) out.push("", c.bold(c.red(`Failures (${failures.length})`)), ...failures.flatMap((r) => failureLines(r, c)));
+  const errors = result.errors.filter((e) => e.status === "error");
+  if (errors.length) out.push("", c.bold(c.red(`Errors (${errors.length}): the implementation could not run these cases`)), ...errors.flatMap((e) => errorLines(e, c)));
   const expectations = expectationLines(result, c, options.verbose === true);
   out.push(...expectations);
-  if (expectations.length || (!failures.length && options.verbose)) out.push("");
+  if (expectations.length || (!failures.length && !errors.length && options.verbose)) out.push("");
   out.push(...verdict(result, c));
   return `${out.join("\n")}\n`;
 }

@@ -21,10 +21,10 @@ import {
 } from "../../core/format/types.js";
 import { caseSpec, unsupportedReason, type Adapter } from "../../core/adapter/contract.js";
 import { typescriptAdapter } from "../../core/adapter/default.js";
-import { runAdapter } from "../../core/adapter/run.js";
+import { describeThrown, runAdapter } from "../../core/adapter/run.js";
 import type { Tensor } from "../../core/tensor/tensor.js";
 import type { CaseSource } from "./inputs.js";
-import type { CheckResult, ComparisonRow, OracleName, RequestedOracle, SkippedOracle, UnsupportedCase } from "./model.js";
+import type { CaseError, CheckResult, ComparisonRow, OracleName, RequestedOracle, SkippedOracle, UnsupportedCase } from "./model.js";
 import { errorOverTime } from "./over-time.js";
 import { summarize } from "./summary.js";
 import { startExpectations, type ExpectationRun } from "../expectations/apply.js";
@@ -155,15 +155,39 @@ function checkAgainstManifest(f: Fixture, c: ManifestCase): void {
   }
 }
 
-/** The adapter's outputs; an external adapter's own exceptions become one line naming its file. */
+/** An implementation from outside (any adapter but our own layers): its failures are the case's, not the run's. */
+function isExternal(options: CheckOptions): boolean {
+  return options.adapter !== undefined && options.adapter !== typescriptAdapter;
+}
+
+/** What an outside adapter's errors name: its file, or its name when it was given as an object. */
+function adapterWhere(options: CheckOptions, adapter: Adapter): string {
+  return options.adapterFile ?? `adapter ${JSON.stringify(adapter.name)}`;
+}
+
+/**
+ * The adapter's outputs. Our own layers' errors are input errors naming the fixture (or bugs); an
+ * outside adapter's (exceptions, a wrong result) are a FixtureError naming its file and the case,
+ * which runCase turns into that case's error.
+ */
 function runImplementation(f: Fixture, options: CheckOptions, file: string): Record<string, FixtureTensor> {
   const adapter = options.adapter ?? typescriptAdapter;
+  if (isExternal(options)) return runAdapter(adapter, f, adapterWhere(options, adapter), { external: true });
   try {
-    return runAdapter(adapter, f, options.adapterFile ?? file);
+    return runAdapter(adapter, f, file);
   } catch (err) {
-    if (options.adapterFile === undefined || err instanceof FixtureError) throw asFixtureError(err, file);
-    const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, "; ");
-    throw new FixtureError(options.adapterFile, "", `${adapter.name} on ${f.name}: ${message}`);
+    throw asFixtureError(err, file);
+  }
+}
+
+/** supports() of an outside adapter may throw too: that is the case's error, like create()'s. */
+function declined(options: CheckOptions, f: Fixture): string | null {
+  const adapter = options.adapter ?? typescriptAdapter;
+  if (!isExternal(options)) return unsupportedReason(adapter, caseSpec(f));
+  try {
+    return unsupportedReason(adapter, caseSpec(f));
+  } catch (err) {
+    throw new FixtureError(adapterWhere(options, adapter), "supports()", `${adapter.name} on ${f.name}: threw ${describeThrown(err)}`);
   }
 }
 
@@ -172,6 +196,7 @@ async function runCase(
   options: CheckOptions,
   skipped: SkippedOracle[],
   unsupported: UnsupportedCase[],
+  errors: CaseError[],
 ): Promise<ComparisonRow[]> {
   // A manifest's sha256 proves the file is the one the generator wrote, all of it.
   for (const entry of source.listed ?? []) {
@@ -183,12 +208,22 @@ async function runCase(
   const f = decodeFixture(await readBounded(source.file, MAX_FIXTURE_BYTES, within(source.within)), source.file);
   if (source.manifestCase) checkAgainstManifest(f, source.manifestCase);
   const rows: ComparisonRow[] = [];
-  const reason = unsupportedReason(options.adapter ?? typescriptAdapter, caseSpec(f));
+  let reason: string | null;
+  let ts: Record<string, FixtureTensor> = {};
+  let tsMs = 0;
+  try {
+    reason = declined(options, f);
+    if (reason === null) [ts, tsMs] = timed(() => runImplementation(f, options, source.file));
+  } catch (err) {
+    // Only an outside adapter's failures are the case's; anything else stays the run's.
+    if (!isExternal(options) || !(err instanceof FixtureError)) throw err;
+    errors.push({ case: f.name, file: f.file, module: f.module, dtype: f.dtype, message: err.message, status: "error" });
+    return rows;
+  }
   if (reason !== null) {
     unsupported.push({ case: f.name, file: f.file, module: f.module, dtype: f.dtype, reason });
     return rows;
   }
-  const [ts, tsMs] = timed(() => runImplementation(f, options, source.file));
   const wantTorch = options.oracles.includes("torch");
   if (wantTorch) rows.push(...compareOutputs(f, "torch", ts, f.outputs, options.overrides, tsMs, source.file));
   if (options.oracles.includes("onnxruntime")) {
@@ -238,19 +273,23 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const comparisons: ComparisonRow[] = [];
   const skipped: SkippedOracle[] = [];
   const unsupported: UnsupportedCase[] = [];
+  const errors: CaseError[] = [];
   let ran = 0;
   for (const source of options.sources) {
-    const rows = await runCase(source, options, skipped, unsupported);
+    const errorsBefore = errors.length;
+    const rows = await runCase(source, options, skipped, unsupported, errors);
     expectations?.applyToCase(rows);
+    const error = errors[errorsBefore];
+    if (error) expectations?.applyToError(error, options.oracles);
     comparisons.push(...rows);
     ran++;
     options.onCase?.(ran, options.sources.length, source.name);
-    if (options.failFast && rows.some((r) => r.status === "failed" || r.status === "xpass")) break;
+    if (options.failFast && (error?.status === "error" || rows.some((r) => r.status === "failed" || r.status === "xpass"))) break;
   }
   const notRun = options.sources.length - ran;
   const report =
     expectations?.report({
-      caseNames: [...(options.allCases ?? options.sources.map((s) => s.name)), ...comparisons.map((r) => r.case), ...unsupported.map((u) => u.case)],
+      caseNames: [...(options.allCases ?? options.sources.map((s) => s.name)), ...comparisons.map((r) => r.case), ...unsupported.map((u) => u.case), ...errors.map((e) => e.case)],
       oracles: options.oracles,
       filtered: options.filters.length > 0,
       stoppedEarly: notRun > 0,
@@ -265,10 +304,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     overrides: { ...options.overrides },
     filters: [...options.filters],
     failFast: options.failFast,
-    summary: summarize(comparisons, skipped, ran, notRun, unsupported.length, report),
+    summary: summarize(comparisons, skipped, ran, notRun, unsupported.length, report, errors),
     comparisons,
     skipped,
     unsupported,
+    errors,
     expectations: report,
   };
 }

@@ -1,11 +1,11 @@
-import type { CheckSummary, ComparisonRow, ExpectationsReport, OracleCounts, OracleName, SkippedOracle } from "./model.js";
+import type { CaseError, CheckSummary, ComparisonRow, ExpectationsReport, OracleCounts, OracleName, SkippedOracle } from "./model.js";
 
 /**
  * The run's verdict, as every report and the exit status state it: nothing failed unexpectedly, no
  * expected failure passed, no expectations entry is stale, and something was compared.
  */
 export function runPassed(s: CheckSummary): boolean {
-  return s.failed === 0 && s.unexpectedPasses === 0 && s.staleExpectations === 0 && s.comparisons > 0;
+  return s.failed === 0 && s.unexpectedPasses === 0 && s.staleExpectations === 0 && s.errors === 0 && s.comparisons > 0;
 }
 
 /** "name version" of the implementation under test, as every report names it. */
@@ -34,6 +34,7 @@ export function summarize(
   notRun: number,
   unsupported = 0,
   expectations: ExpectationsReport | null = null,
+  errors: readonly CaseError[] = [],
 ): CheckSummary {
   const byOracle: Partial<Record<OracleName, OracleCounts>> = {};
   const worstHeadroom: CheckSummary["worstHeadroom"] = {};
@@ -60,6 +61,8 @@ export function summarize(
     expectedFailures: total.expectedFailures,
     unexpectedPasses: total.unexpectedPasses,
     staleExpectations: expectations?.entries.filter((e) => e.verdict === "stale").length ?? 0,
+    errors: errors.filter((e) => e.status === "error").length,
+    expectedErrors: errors.filter((e) => e.status === "xfail").length,
     failedCases: failedCases.size,
     byOracle,
     worstHeadroom,
@@ -80,5 +83,7 @@ export function statusCounts(s: CheckSummary): string {
   if (s.expectedFailures) parts.push(plural(s.expectedFailures, "expected failure"));
   if (s.unexpectedPasses) parts.push(plural(s.unexpectedPasses, "unexpected pass", "unexpected passes"));
   if (s.staleExpectations) parts.push(plural(s.staleExpectations, "stale expectation"));
+  if (s.errors) parts.push(plural(s.errors, "case error"));
+  if (s.expectedErrors) parts.push(plural(s.expectedErrors, "expected case error"));
   return parts.join(", ");
 }
