@@ -3,10 +3,11 @@
 // environment variable and no project .npmrc, and checks what issue 13 promises: the install exits 0
 // and brings no native binary; ESM import and require() work; importing the core dlopens nothing;
 // types resolve under nodenext (.mts, .cts) and bundler; an esbuild --platform=browser bundle of the
-// core builds; the CLI names the one command that installs onnxruntime-node, and that command works.
+// core builds; the CLI names the one command that installs onnxruntime-node, and that command works;
+// the shipped Python export_fixture runs from node_modules (where a Python with torch exists).
 // Prints both install sizes and the bundle size. Usage: node scripts/package-smoke.mjs [--keep]
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readdirSync, statSync, lstatSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync, readdirSync, statSync, lstatSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -130,6 +131,35 @@ must(`"${command}"`, run(rest[0], [...rest.slice(1), "--no-audit", "--no-fund"],
 const harnessSize = du(join(app, "node_modules"));
 must("rnn-parity check (both oracles)", run("npx", ["--no-install", "rnn-parity", "check", "--reporter", "json:both.json"], app));
 
+// 4. Python users (docs/export-your-model.md): the shipped export_fixture, run from node_modules, on a
+// model torch just built; then the check of that folder with both oracles. Needs a Python with torch
+// (RNN_PARITY_PYTHON, or the scripts/.venv that npm run fixtures creates); said and skipped otherwise.
+const shipped = join(app, "node_modules", "rnn-parity", "python");
+function filesBelow(dir, out = []) {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (lstatSync(p).isDirectory()) filesBelow(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+// Only the sources: no __pycache__, .pyc or venv of ours may ship (package.json "files" lists *.py).
+const pythonFiles = filesBelow(shipped);
+const strays = pythonFiles.filter((f) => !f.endsWith(".py"));
+if (strays.length || !pythonFiles.some((f) => f.endsWith("export_fixture.py"))) fail(`the package's python/ holds ${strays.slice(0, 3).join(", ") || "no export_fixture.py"}`);
+const python = process.env.RNN_PARITY_PYTHON || join(repo, "scripts", ".venv", "bin", "python");
+let exported = "skipped (no Python with torch: set RNN_PARITY_PYTHON or run npm run fixtures)";
+if (existsSync(python) && run(python, ["-c", "import torch, onnx, onnxruntime, msgpack"], app).status === 0) {
+  const pyEnv = cleanEnv({ PYTHONDONTWRITEBYTECODE: "1" });
+  must("python: save a model and its input", run(python, ["-c", "import torch; torch.manual_seed(0); torch.save(torch.nn.GRU(3, 4, num_layers=2), 'gru.pt'); torch.save(torch.randn(5, 2, 3), 'x.pt')"], app, pyEnv));
+  must("python node_modules/rnn-parity/python/export_fixture.py", run(python, [join(shipped, "export_fixture.py"), "gru.pt", "--input", "x.pt", "--out", "my-fixtures", "--name", "my-gru"], app, pyEnv));
+  const api = "import torch; from rnn_parity import export_fixture; export_fixture(torch.nn.LSTMCell(3, 4), torch.randn(2, 3), out='my-fixtures', name='my-cell')";
+  must("PYTHONPATH=node_modules/rnn-parity/python: export_fixture(...)", run(python, ["-c", api], app, { ...pyEnv, PYTHONPATH: shipped }));
+  must("rnn-parity check my-fixtures (both oracles)", run("npx", ["--no-install", "rnn-parity", "check", "my-fixtures", "--oracle", "torch,onnxruntime"], app));
+  exported = "export_fixture from node_modules: 2 cases exported and checked with both oracles";
+}
+
+console.log(`package-smoke: ${exported}`);
 console.log(`package-smoke: tarball ${mb(statSync(tarball).size)}; install for layer users ${mb(layerSize)} (no native file), with onnxruntime-node ${mb(harnessSize)}; core browser bundle (esbuild --minify) ${(bundleSize / 1024).toFixed(1)} KiB`);
 if (!keep) rmSync(work, { recursive: true, force: true });
 else console.log(`package-smoke: kept ${work}`);

@@ -59,13 +59,18 @@ function perturb(t: TensorMap, index: number, delta: number): void {
  * `delta` at element `index`; every other byte of content is the generator's.
  */
 export async function perturbedCopy(caseName: string, dir: string, group: "outputs" | "state_dict", name: string, delta: number, index = 0): Promise<string> {
-  const doc = decode(await readFile(bundled(caseName))) as Record<string, Record<string, TensorMap>>;
-  const tensor = doc[group]?.[name];
-  if (!tensor) throw new Error(`${caseName} has no ${group}.${name}`);
-  perturb(tensor, index, delta);
   const path = join(dir, `${caseName}.msgpack`);
-  await writeFile(path, encode(doc));
+  await perturbedFile(bundled(caseName), path, group, name, delta, index);
   return path;
+}
+
+/** perturbedCopy for any fixture file: writes `dest` (which may be `source`) with one element moved. */
+export async function perturbedFile(source: string, dest: string, group: "outputs" | "state_dict", name: string, delta: number, index = 0): Promise<void> {
+  const doc = decode(await readFile(source)) as Record<string, Record<string, TensorMap>>;
+  const tensor = doc[group]?.[name];
+  if (!tensor) throw new Error(`${source} has no ${group}.${name}`);
+  perturb(tensor, index, delta);
+  await writeFile(dest, encode(doc));
 }
 
 export async function plainCopy(caseName: string, dir: string): Promise<string> {
