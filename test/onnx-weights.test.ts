@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { compareAny } from "../src/core/compare/compare-any.js";
-import { FixtureError } from "../src/core/errors.js";
+import { FixtureError, ModuleError } from "../src/core/errors.js";
+import { LSTM } from "../src/core/nn/lstm.js";
 import { onnxModuleConfig } from "../src/core/onnx/onnx-config.js";
 import { summarizeOnnx } from "../src/core/onnx/onnx-inspect.js";
 import { ONNX_DOUBLE, ONNX_FLOAT, decodeOnnxModel, encodeOnnxModel, type OnnxModelProto, type OnnxNodeProto, type OnnxTensorProto } from "../src/core/onnx/onnx-proto.js";
@@ -16,6 +17,7 @@ import { readOnnxStateDict } from "../src/node/readers/onnx-file.js";
 import { isSequenceModule, type TorchRNNConfig } from "../src/core/format/types.js";
 import { moduleFromOnnx } from "../src/node/readers/onnx-file.js";
 import { runModule } from "../src/core/oracle/typescript.js";
+import { optionsFromTorchConfig } from "../src/core/nn/from-torch.js";
 import type { Tensor } from "../src/core/tensor/tensor.js";
 import { caseLabel, loadOnnxCaseFixture, onnxCases, onnxPath } from "./helpers/onnx-cases.js";
 import { bumpOneWeight } from "./helpers/onnx-edit.js";
@@ -43,14 +45,15 @@ describe("a module built from the .onnx alone matches torch", () => {
     const f = await loadOnnxCaseFixture(entry);
     // dropout is not in the graph (it never acts in eval()); batch_first is visible only in
     // RNN-operator graphs of batched inputs, so the fixture's value is passed for the others.
-    const { module, spec } = await moduleFromOnnx(onnxPath(entry), { batch_first: (f.config as TorchRNNConfig).batch_first });
-    const derived: Record<string, unknown> = { ...spec.config };
-    const wanted: Record<string, unknown> = { ...f.config };
+    const built = await moduleFromOnnx(onnxPath(entry), { batchFirst: (f.config as TorchRNNConfig).batch_first });
+    const derived: Record<string, unknown> = { ...built.spec };
+    const wanted: Record<string, unknown> = { ...optionsFromTorchConfig(f.module, f.config, f.dtype) };
     delete derived.dropout;
     delete wanted.dropout;
-    expect({ module: spec.module, dtype: spec.dtype, ...derived }).toEqual({ module: f.module, dtype: f.dtype, ...wanted });
-    expect(spec.packed, "a graph with sequence_lens is exactly a packed case").toBe(f.packing !== undefined);
-    const outputs = runModule(module, f);
+    expect({ module: built.module, ...derived }).toEqual({ module: f.module, ...wanted });
+    expect(built.packed, "a graph with sequence_lens is exactly a packed case").toBe(f.packing !== undefined);
+    expect(built.instance.constructor.name, "instance is the module named").toBe(built.module);
+    const outputs = runModule(built.instance, f);
     for (const [name, want] of Object.entries(f.outputs)) {
       const got = outputs[name];
       if (got === undefined) throw new Error(`onnx-loaded typescript › ${caseLabel(entry)}: no ${name}`);
@@ -213,5 +216,29 @@ describe("RNN operator layout", () => {
     expect(() => onnxStateDict(model, "mem.onnx", "RNN", bidirConfig)).toThrow(/raw_data: 5 bytes, expected 48/);
     W0.data_type = 7;
     expect(() => onnxStateDict(model, "mem.onnx", "RNN", bidirConfig)).toThrow(/data_type: expected float32 or float64, got int64/);
+  });
+});
+
+describe("moduleFromOnnx says which module it built, under the constructors' names", () => {
+  const lstm = onnxCases.find((c) => c.module === "LSTM" && c.onnx.graph?.startsWith("onnx.")) as (typeof onnxCases)[number];
+
+  it("narrows on module: instance and spec are that module's, and spec constructs it again", async () => {
+    const built = await moduleFromOnnx(onnxPath(lstm));
+    if (built.module !== "LSTM") throw new Error(`${lstm.name}: built a ${built.module}`);
+    // Typed as LSTM and LSTMOptions here, by the union alone (a type error otherwise).
+    const instance: LSTM = built.instance;
+    const again = new LSTM(built.spec);
+    expect(instance).toBeInstanceOf(LSTM);
+    expect(Object.keys(built.spec).sort()).toEqual(["batchFirst", "bias", "bidirectional", "dropout", "dtype", "hiddenSize", "inputSize", "numLayers", "projSize"]);
+    const shapes = (m: LSTM): [string, readonly number[]][] => Object.entries(m.stateDict()).map(([k, t]) => [k, t.shape]);
+    expect(shapes(again)).toEqual(shapes(instance));
+  });
+
+  it("takes overrides under the constructors' names and refuses torch's, saying which name it expects", async () => {
+    const built = await moduleFromOnnx(onnxPath(lstm), { batchFirst: true });
+    expect(built.module === "LSTM" && built.spec.batchFirst).toBe(true);
+    const err = await moduleFromOnnx(onnxPath(lstm), { batch_first: true } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModuleError);
+    expect((err as Error).message).toBe("moduleFromOnnx got an unknown option 'batch_first'; did you mean 'batchFirst'?");
   });
 });

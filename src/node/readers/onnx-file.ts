@@ -1,8 +1,7 @@
 /** ONNX model files from disk: the bounded read here, the decoding and everything after it in the core. */
 import { MAX_ONNX_BYTES } from "../../core/format/limits.js";
 import type { ModuleName, TorchConfig } from "../../core/format/types.js";
-import { moduleFromOnnxModel, type OnnxModule } from "../../core/nn/from-onnx.js";
-import type { OnnxConfigOverrides } from "../../core/onnx/onnx-config.js";
+import { moduleFromOnnxModel, type OnnxModule, type OnnxModuleOverrides } from "../../core/nn/from-onnx.js";
 import { summarizeOnnx, type OnnxSummary } from "../../core/onnx/onnx-inspect.js";
 import { decodeOnnxModel, type OnnxModelProto } from "../../core/onnx/onnx-proto.js";
 import { onnxStateDict, type OnnxStateDictOptions } from "../../core/onnx/onnx-weights.js";
@@ -30,6 +29,6 @@ export async function readOnnxStateDict(
 }
 
 /** moduleFromOnnxModel (core/nn/from-onnx.ts) of the model in the file at `path`. */
-export async function moduleFromOnnx(path: string, overrides: OnnxConfigOverrides = {}): Promise<OnnxModule> {
+export async function moduleFromOnnx(path: string, overrides: OnnxModuleOverrides = {}): Promise<OnnxModule> {
   return moduleFromOnnxModel(await readOnnxModel(path), path, overrides);
 }
