@@ -14,6 +14,14 @@ export class ModuleError extends RnnParityError {
   override name = "ModuleError";
 }
 
+/**
+ * A broken invariant inside rnn-parity: a bug in this library, never the caller's input (the CLI
+ * reports it as an internal error, exit 3). Thrown where going on would compute garbage silently.
+ */
+export class InternalError extends RnnParityError {
+  override name = "InternalError";
+}
+
 /** A tensor cannot be built as asked (data, dtype, shape or nesting), or a dimension is out of range. */
 export class TensorError extends RnnParityError {
   override name = "TensorError";

@@ -2,7 +2,7 @@
 export { Tensor, numel, formatShape } from "./tensor/tensor.js";
 export { Int64Tensor } from "./tensor/int64-tensor.js";
 export type { DType, FloatArray } from "./tensor/dtype.js";
-export { RnnParityError, ModuleError, StateDictError, FixtureError, TensorError } from "./errors.js";
+export { RnnParityError, ModuleError, StateDictError, FixtureError, TensorError, InternalError } from "./errors.js";
 export type { NestedNumbers, NestedArray } from "./tensor/nested.js";
 export type { Nonlinearity } from "./kernels/activation.js";
 export { RNN } from "./nn/rnn.js";

@@ -2,6 +2,7 @@
  * Python's text for the values torch.testing.assert_close prints, so our mismatch messages read
  * exactly like torch's (checked against torch's own output in test/compare-assert-close.test.ts).
  */
+import { InternalError } from "../errors.js";
 
 /** `repr(float)`: shortest round-trip digits, scientific below 1e-4 and from 1e16, "x.0" for integers. */
 export function pyFloatRepr(x: number): string {
@@ -11,7 +12,7 @@ export function pyFloatRepr(x: number): string {
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
   // toExponential() without an argument gives the shortest digits that round-trip, as repr does.
   const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(x.toExponential());
-  if (match === null) throw new Error(`unexpected exponential form of ${x}`);
+  if (match === null) throw new InternalError(`unexpected exponential form of ${x}`);
   const [, sign = "", lead = "", rest = "", expText = "0"] = match;
   const digits = lead + rest;
   const exp = Number(expText);

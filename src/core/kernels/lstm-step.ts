@@ -1,3 +1,4 @@
+import { InternalError } from "../errors.js";
 import type { FloatArray } from "../tensor/dtype.js";
 import { sigmoid } from "./activation.js";
 import { gemmABt } from "./gemm.js";
@@ -24,7 +25,7 @@ export function lstmFamily(hiddenSize: number, projSize: number): GateFamily {
     projSize: P,
     gateKernel: "lstm",
     epilogue(n, ih, ihOff, ihLd, g, gOff, gLd, _h, c, out, outOff, outLd): void {
-      if (c === null) throw new Error("internal: LSTM step without a cell state");
+      if (c === null) throw new InternalError("internal: LSTM step without a cell state");
       if (g instanceof Float32Array) lstmEpilogueF32(H, n, ih, ihOff, ihLd, g, gOff, gLd, c, out, outOff, outLd);
       else lstmEpilogueF64(H, n, ih, ihOff, ihLd, g, gOff, gLd, c, out, outOff, outLd);
     },

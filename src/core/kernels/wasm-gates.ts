@@ -1,3 +1,4 @@
+import { InternalError } from "../errors.js";
 import { INV_LN2_32, LN2_32_HI, LN2_32_LO, POW2_FRAC, SIGMOID_HI, SIGMOID_LO } from "./tanh-f32.js";
 import {
   emitter, END, F32X4_ADD, F32X4_DEMOTE_F64X2_ZERO, F32X4_MAX, F32X4_MUL, F32X4_SUB, F64_LOAD, F64X2_ABS, F64X2_ADD,
@@ -47,7 +48,7 @@ class Locals {
     this.i32Base = params;
   }
   i32(): number {
-    if (this.i32s === this.maxI32) throw new Error("internal: out of i32 locals");
+    if (this.i32s === this.maxI32) throw new InternalError("internal: out of i32 locals");
     return this.i32Base + this.i32s++;
   }
   v128(): number {

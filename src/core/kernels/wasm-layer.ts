@@ -1,3 +1,4 @@
+import { InternalError } from "../errors.js";
 import type { DirectionArgs, LayerWeights } from "./recurrent-layer.js";
 import { GATE_RESERVED } from "./wasm-gates.js";
 import { align16, roundUp, SharedMemoryEngine, sharedInstance, type SharedInstance } from "./wasm-memory.js";
@@ -166,7 +167,7 @@ export class WasmLayerEngine extends SharedMemoryEngine<SgemmKernels> {
     // The callers validate tensors (tensorProblem); a short input here would silently run on the
     // previous call's rows left in this memory, so it is a bug worth stopping for.
     if (input.length < rows * inputSize) {
-      throw new Error(`WasmLayerEngine.loadInput: ${input.length} input elements for ${rows} rows of ${inputSize} (a caller skipped validation)`);
+      throw new InternalError(`WasmLayerEngine.loadInput: ${input.length} input elements for ${rows} rows of ${inputSize} (a caller skipped validation)`);
     }
     if (this.needsPack()) this.pack(weights);
     const { x } = this.scratch(index, rows, 1);

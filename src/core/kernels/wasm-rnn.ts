@@ -1,3 +1,4 @@
+import { InternalError } from "../errors.js";
 import type { DType, FloatArray } from "../tensor/dtype.js";
 import type { RnnWeights, SequenceLayout } from "./rnn-layer.js";
 import { instantiateKernels, packTransposed, type WasmGemm, type WasmKernels } from "./wasm-gemm.js";
@@ -52,7 +53,7 @@ export class WasmRnnEngine extends SharedMemoryEngine<WasmKernels> {
 
   private constructor(home: SharedInstance<WasmKernels>, dtype: DType, private readonly shapes: readonly LayerShape[]) {
     super(home);
-    if (dtype !== "float64") throw new Error("internal: WasmRnnEngine is float64 only (float32 runs on WasmLayerEngine)");
+    if (dtype !== "float64") throw new InternalError("internal: WasmRnnEngine is float64 only (float32 runs on WasmLayerEngine)");
     const kernels = home.kernels;
     this.gemm = kernels.gemm64;
     this.es = 8;
@@ -153,7 +154,7 @@ export class WasmRnnEngine extends SharedMemoryEngine<WasmKernels> {
     // The callers validate tensors (tensorProblem); a short input here would silently run on the
     // previous call's rows left in this memory, so it is a bug worth stopping for.
     if (input.length < rows * inputSize || h0.length < h0Offset + directions * batch * H) {
-      throw new Error(`WasmRnnEngine.runLayer: ${input.length} input elements for ${rows} rows of ${inputSize} (a caller skipped validation)`);
+      throw new InternalError(`WasmRnnEngine.runLayer: ${input.length} input elements for ${rows} rows of ${inputSize} (a caller skipped validation)`);
     }
     const { x, ih, pre, h, end } = this.scratch(index, rows, batch);
     this.ensure(end);

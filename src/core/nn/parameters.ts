@@ -1,3 +1,4 @@
+import { InternalError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import type { LayerWeights } from "../kernels/recurrent-layer.js";
@@ -98,7 +99,7 @@ export function initParameters(
 
 function required(params: ReadonlyMap<string, Tensor>, name: string): Tensor {
   const t = params.get(name);
-  if (t === undefined) throw new Error(`internal: parameter ${name} was never created`);
+  if (t === undefined) throw new InternalError(`internal: parameter ${name} was never created`);
   return t;
 }
 

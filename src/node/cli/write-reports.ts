@@ -11,7 +11,19 @@ import { constants, type Stats } from "node:fs";
 import { access, lstat, mkdir, readlink, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fsReason } from "../readers/read-bounded.js";
+import { RnnParityError } from "../../core/errors.js";
 import { UsageError } from "./usage-error.js";
+
+/** What the path walk finds by itself, coded like the fs error it stands for (turned into a UsageError below). */
+class ReportPathError extends RnnParityError {
+  override name = "ReportPathError";
+  constructor(
+    readonly code: "ENOENT" | "ENOTDIR" | "ELOOP",
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const WRITE_REASONS: Record<string, string> = {
   // mkdir of a parent that exists as a file says EEXIST.
@@ -43,7 +55,7 @@ async function nearestExisting(path: string): Promise<{ path: string; stats: Sta
   for (let dir = dirname(path); ; dir = dirname(dir)) {
     const stats = await statOrNull(dir);
     if (stats) return { path: dir, stats };
-    if (dirname(dir) === dir) throw Object.assign(new Error("no such file or directory"), { code: "ENOENT" });
+    if (dirname(dir) === dir) throw new ReportPathError("ENOENT", "no such file or directory");
   }
 }
 
@@ -62,7 +74,7 @@ export async function checkReportTargets(files: readonly string[]): Promise<void
       }
       // A regular file is replaced by a rename, which needs write access to its folder, not to it.
       const parent = await nearestExisting(path);
-      if (!parent.stats.isDirectory()) throw Object.assign(new Error("ENOTDIR"), { code: "ENOTDIR" });
+      if (!parent.stats.isDirectory()) throw new ReportPathError("ENOTDIR", "ENOTDIR");
       await access(parent.path, constants.W_OK | constants.X_OK);
     } catch (err) {
       if (err instanceof UsageError) throw err;
@@ -101,7 +113,7 @@ async function followLinks(file: string): Promise<{ path: string; stats: Stats |
     if (!link.isSymbolicLink()) return { path, stats: null };
     path = resolve(dirname(path), await readlink(path));
   }
-  throw Object.assign(new Error("ELOOP"), { code: "ELOOP" });
+  throw new ReportPathError("ELOOP", "ELOOP");
 }
 
 async function resolveTarget(file: string, text: string): Promise<Target> {
