@@ -43,7 +43,7 @@ export interface CompareOptions {
 export interface Comparison {
   tensor: string;
   shape: number[];
-  /** The reference's dtype; int64 only for the packed-sequence fields (src/compare/compare-any.ts). */
+  /** The reference's dtype; int64 only for the packed-sequence fields (compare-any.ts). */
   dtype: DType | "int64";
   rtol: number;
   atol: number;

@@ -12,9 +12,9 @@ import type { Manifest } from "../../core/format/types.js";
 import { validateManifest } from "../../core/format/validate-manifest.js";
 
 /**
- * The package's fixtures/ folder. This module sits at src/fixtures/ (tests) or dist/fixtures/
- * (the built package), both one level below the package root, so ../../fixtures is the same
- * folder from either.
+ * The package's fixtures/ folder. This module sits at src/node/readers/ (tests) or
+ * dist/node/readers/ (the built package), both three levels below the package root, so
+ * ../../../fixtures is the same folder from either.
  */
 export const DEFAULT_FIXTURES_DIR: string = fileURLToPath(new URL("../../../fixtures/", import.meta.url));
 
