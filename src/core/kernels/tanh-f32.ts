@@ -70,8 +70,11 @@ export function tanhF32(x: number): number {
  * e^-110 < 2^-158, under half the smallest float32 subnormal (2^-150); both ends round the same
  * way clamped or not. Relative error about 3e-16 (the table entry's rounding dominates), so it
  * rounds to the float32 that `1 / (1 + Math.exp(-x))` rounds to except within 3e-16 of a
- * rounding boundary. NaN stays NaN (Math.min and Math.max propagate it).
+ * rounding boundary. NaN stays NaN.
  */
 export function sigmoidF32(x: number): number {
-  return 1 / (1 + expF64(Math.max(SIGMOID_LO, Math.min(SIGMOID_HI, -x))));
+  const y = -x;
+  // Comparisons, not Math.min/max (6.5 against 7.7 ns per sigmoid): the kernels' f64x2.pmin/pmax
+  // are these same selections, and a NaN, for which every comparison is false, passes through.
+  return 1 / (1 + expF64(y < SIGMOID_LO ? SIGMOID_LO : y > SIGMOID_HI ? SIGMOID_HI : y));
 }

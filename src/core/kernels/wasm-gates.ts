@@ -141,7 +141,7 @@ function emitTanh(emit: Emit, t: Temps, x: number): void {
   emit(get(x), SIGN64, V128_AND, c64(1), V128_OR, get(t.res), get(t.a), c64(9.1), F64X2_GE, V128_BITSELECT);
 }
 
-/** sigmoidF32 of local `x` (f64x2) onto the stack. pmin/pmax with −x first keep a NaN as Math.min/max do. */
+/** sigmoidF32 of local `x` (f64x2) onto the stack. pmin(y, hi) is `hi < y ? hi : y` and pmax(y, lo) `y < lo ? lo : y`: the scalar selections, NaN passing through. */
 function emitSigmoid(emit: Emit, t: Temps, x: number): void {
   emit(get(x), F64X2_NEG);
   emit(c64(SIGMOID_HI), F64X2_PMIN, c64(SIGMOID_LO), F64X2_PMAX, set(t.y));
