@@ -47,10 +47,9 @@ import pathlib
 import sys
 import tempfile
 
-import msgpack
 import torch
 
-from .fixture import FIXTURE_FORMAT, FIXTURE_VERSION, encode_tensor
+from rnn_parity.fixture_format import encode_fixture
 
 NAME = "RNN-relu-gemm-roundings-float32"
 CONFIG = {
@@ -223,39 +222,14 @@ GATE_CASES = [("RNN", "tanh", 1), ("RNN", "relu", 2), ("LSTM", "", 3), ("GRU", "
 def encode_gate_case(name: str, nonlinearity: str, seed: int) -> tuple[str, bytes]:
     with torch.backends.mkldnn.flags(enabled=False):
         fixture, config, state, inputs, outputs = gate_case(name, nonlinearity, seed)
-    doc = {
-        "format": FIXTURE_FORMAT,
-        "version": FIXTURE_VERSION,
-        "name": fixture,
-        "module": name,
-        "config": config,
-        "dtype": "float32",
-        "seed": seed,
-        "torch_version": torch.__version__,
-        "state_dict": {k: encode_tensor(v) for k, v in state.items()},
-        "inputs": {k: encode_tensor(v.contiguous()) for k, v in inputs.items()},
-        "outputs": {k: encode_tensor(v.contiguous()) for k, v in outputs.items()},
-    }
-    return fixture, msgpack.packb(doc, use_bin_type=True)
-
+    return fixture, encode_fixture(name=fixture, module=name, config=config, dtype="float32", seed=seed,
+                                   state_dict=state, inputs=inputs, outputs=outputs)
 
 
 def encode() -> bytes:
     state, x, out_and_h = build()
-    doc = {
-        "format": FIXTURE_FORMAT,
-        "version": FIXTURE_VERSION,
-        "name": NAME,
-        "module": "RNN",
-        "config": CONFIG,
-        "dtype": "float32",
-        "seed": 0,
-        "torch_version": torch.__version__,
-        "state_dict": {k: encode_tensor(v) for k, v in state.items()},
-        "inputs": {"input": encode_tensor(x)},
-        "outputs": {"output": encode_tensor(out_and_h[:1].contiguous()), "h_n": encode_tensor(out_and_h[1:].contiguous())},
-    }
-    return msgpack.packb(doc, use_bin_type=True)
+    return encode_fixture(name=NAME, module="RNN", config=CONFIG, dtype="float32", seed=0, state_dict=state,
+                          inputs={"input": x}, outputs={"output": out_and_h[:1], "h_n": out_and_h[1:]})
 
 
 def write_all(out: pathlib.Path) -> None:
