@@ -1,3 +1,5 @@
+import { sigmoidF64, tanhF64 } from "./tanh-f64.js";
+
 /** The recurrent non-linearities of torch.nn.RNN / RNNCell. */
 export type Nonlinearity = "tanh" | "relu";
 
@@ -15,21 +17,21 @@ export function relu(x: number): number {
   return Math.max(0, x);
 }
 
-/** Math.tanh is correctly rounded to within 1 ulp in float64, so float32 results are exact after rounding. */
-export const tanh: (x: number) => number = Math.tanh;
+/**
+ * tanh in float64 from basic arithmetic (tanh-f64.ts), not Math.tanh, whose last bit differs
+ * between JavaScript engines: the same module gives the same bits in Node and in a browser.
+ */
+export const tanh: (x: number) => number = tanhF64;
 
 export function activation(kind: Nonlinearity): (x: number) => number {
   return kind === "tanh" ? tanh : relu;
 }
 
 /**
- * The logistic sigmoid in float64; a float32 caller rounds the result once, which lands within
- * a float32 ulp of torch's vectorised sigmoid. exp(-x) overflows to Infinity for x < -709, giving
- * 0 as the limit should, and NaN stays NaN.
+ * The logistic sigmoid in float64, 1 / (1 + e^-x) with tanh-f64.ts's engine-independent exp.
+ * e^-x overflows to Infinity for x < -710, giving 0 as the limit should, and NaN stays NaN.
  */
-export function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
+export const sigmoid: (x: number) => number = sigmoidF64;
 
 /** Math.fround for float32 state, the identity for float64: rounds where torch materialises a tensor. */
 export function identity(x: number): number {

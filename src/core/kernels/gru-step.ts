@@ -3,6 +3,7 @@ import { sigmoid } from "./activation.js";
 import { gemmABt } from "./gemm.js";
 import type { GateFamily, LayerWeights } from "./recurrent-layer.js";
 import { sigmoidF32, tanhF32 } from "./tanh-f32.js";
+import { tanhF64 } from "./tanh-f64.js";
 
 /**
  * torch's GRU cell (aten/src/ATen/native/RNN.cpp, GRUCell), gates stacked r, z, n:
@@ -70,7 +71,7 @@ function gruEpilogueF64(
     for (let j = 0; j < H; j++) {
       const r = sigmoid(g[row + j]! + ih[ihRow + j]!);
       const z = sigmoid(g[row + H + j]! + ih[ihRow + H + j]!);
-      const nn = Math.tanh(ih[ihRow + 2 * H + j]! + g[row + 2 * H + j]! * r);
+      const nn = tanhF64(ih[ihRow + 2 * H + j]! + g[row + 2 * H + j]! * r);
       out[oRow + j] = (h[hRow + j]! - nn) * z + nn;
     }
   }

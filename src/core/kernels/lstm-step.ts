@@ -4,6 +4,7 @@ import { sigmoid } from "./activation.js";
 import { gemmABt } from "./gemm.js";
 import type { GateFamily, LayerWeights } from "./recurrent-layer.js";
 import { sigmoidF32, tanhF32 } from "./tanh-f32.js";
+import { tanhF64 } from "./tanh-f64.js";
 
 /**
  * torch's LSTM cell (aten/src/ATen/native/RNN.cpp, LSTMCell), gates stacked i, f, g, o:
@@ -84,11 +85,11 @@ function lstmEpilogueF64(
     for (let j = 0; j < H; j++) {
       const ig = sigmoid(g[row + j]! + ih[ihRow + j]!);
       const fg = sigmoid(g[row + H + j]! + ih[ihRow + H + j]!);
-      const gg = Math.tanh(g[row + 2 * H + j]! + ih[ihRow + 2 * H + j]!);
+      const gg = tanhF64(g[row + 2 * H + j]! + ih[ihRow + 2 * H + j]!);
       const og = sigmoid(g[row + 3 * H + j]! + ih[ihRow + 3 * H + j]!);
       const cy = fg * c[cRow + j]! + ig * gg;
       c[cRow + j] = cy;
-      out[oRow + j] = og * Math.tanh(cy);
+      out[oRow + j] = og * tanhF64(cy);
     }
   }
 }

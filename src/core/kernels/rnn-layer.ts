@@ -3,6 +3,7 @@ import type { Nonlinearity } from "./activation.js";
 import { gemmABt } from "./gemm.js";
 import type { GateFamily, LayerWeights } from "./recurrent-layer.js";
 import { tanhF32 } from "./tanh-f32.js";
+import { tanhF64 } from "./tanh-f64.js";
 
 /** One layer-direction's parameters, torch's layout: weights (H × in) and (H × H), biases (H) or null. */
 export interface RnnWeights {
@@ -94,7 +95,7 @@ export function rnnEpilogue(
     } else if (isTanh) {
       for (let j = 0; j < H; j++) {
         pre[preRow + j] = pre[preRow + j]! + ih[ihRow + j]!;
-        out[outRow + j] = Math.tanh(pre[preRow + j]!);
+        out[outRow + j] = tanhF64(pre[preRow + j]!);
       }
     } else {
       for (let j = 0; j < H; j++) {

@@ -10,17 +10,40 @@
  * within 4.5e-15 relative of Math.tanh (largest just above the 0.05 cutoff), so only an exact
  * tanh that close to a float32 rounding boundary could round differently; none does. It is
  * arithmetic V8 inlines (about 11.5 ns against 16-17 ns for Math.tanh, an out-of-line C++ call).
- * float64 modules keep Math.tanh and `1 / (1 + Math.exp(-x))`.
+ * float64 modules use tanh-f64.ts (the same exp, over the whole double range).
  *
  * Neither is torch's float32 tanh (a vectorised approximation): on the 165,381,406 float32
  * inputs with 0.01 <= |x| < 9.1, torch 2.13's CPU kernel differs from fround(Math.tanh) on
  * 107,186 (0.065%), each by one float32 ulp, far inside assert_close's tolerance.
  */
 
-/** 2^(j/32) for j = 0..31: exp(y) = 2^m · 2^(j/32) · e^r. The WebAssembly kernels hold a copy. */
-export const POW2_FRAC = new Float64Array(32).map((_, j) => 2 ** (j / 32));
+/**
+ * 2^(j/32) for j = 0..31: exp(y) = 2^m · 2^(j/32) · e^r. The WebAssembly kernels hold a copy.
+ * Literals, not `2 ** (j / 32)`: `**` is implementation-approximated, so another engine could
+ * build another table (and compute other results than Node). These are the values V8 11.3 (Node
+ * 20) computes, so nothing changed when they became literals; four (j = 15, 20, 23, 24) are an
+ * ulp from the correctly rounded 2^(j/32), well inside the error budget above.
+ */
+export const POW2_FRAC = Float64Array.from([
+  1, 1.0218971486541166, 1.0442737824274138, 1.0671404006768237,
+  1.0905077326652577, 1.1143867425958924, 1.1387886347566916, 1.1637248587775775,
+  1.189207115002721, 1.215247359980469, 1.241857812073484, 1.2690509571917332,
+  1.2968395546510096, 1.3252366431597413, 1.3542555469368927, 1.3839098819638318,
+  1.4142135623730951, 1.4451808069770467, 1.4768261459394993, 1.5091644275934228,
+  1.542210825407941, 1.5759808451078865, 1.6104903319492543, 1.6457554781539647,
+  1.6817928305074292, 1.718619298122478, 1.7562521603732995, 1.7947090750031072,
+  1.8340080864093424, 1.8741676341103, 1.9152065613971474, 1.9571441241754002,
+]);
+
+/** 2^e for an integer e in the normal range [-1022, 1023], from its exponent bits (no `**`). */
+export function pow2(e: number): number {
+  const bits = new DataView(new ArrayBuffer(8));
+  bits.setUint32(0, (e + 1023) << 20);
+  return bits.getFloat64(0);
+}
+
 /** 2^m for m = -64..191 (index m + 64); the kernels build the same powers from exponent bits. */
-const POW2_INT = new Float64Array(256).map((_, i) => 2 ** (i - 64));
+const POW2_INT = new Float64Array(256).map((_, i) => pow2(i - 64));
 export const INV_LN2_32 = 32 / Math.LN2;
 // ln2/32 split so that k · LN2_32_HI is exact for the |k| < 2^13 used here (24 + 13 bits).
 export const LN2_32_HI = Math.fround(Math.LN2 / 32);

@@ -3,6 +3,7 @@ import type { DType, FloatArray } from "../tensor/dtype.js";
 import type { RnnWeights, SequenceLayout } from "./rnn-layer.js";
 import { instantiateKernels, packTransposed, type WasmGemm, type WasmKernels } from "./wasm-gemm.js";
 import { align16, roundUp4, SharedMemoryEngine, sharedInstance, type SharedInstance } from "./wasm-memory.js";
+import { tanhF64 } from "./tanh-f64.js";
 
 export { align16, roundUp4 };
 
@@ -185,7 +186,7 @@ export class WasmRnnEngine extends SharedMemoryEngine<WasmKernels> {
           if (isTanh) {
             for (let j = 0; j < H; j++) {
               v[preRow + j] = v[preRow + j]! + v[ihRow + j]!;
-              const y = Math.tanh(v[preRow + j]!);
+              const y = tanhF64(v[preRow + j]!);
               output[outRow + j] = y;
               v[hRow + j] = y;
             }
