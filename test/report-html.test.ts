@@ -5,18 +5,14 @@
  * reports/html-report.png (a CI artifact) beside the page. Chromium is Debian's (/usr/bin/chromium),
  * driven by playwright-core; no browser is ever downloaded.
  */
-import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_FIXTURES_DIR } from "../src/node/readers/manifest.js";
+import { CHROMIUM, HAVE_CHROMIUM, withChromium } from "./helpers/chromium.js";
 import { plainCopy, perturbedCopy, removeTempDirs, runCli, tempDir } from "./helpers/cli-run.js";
 
-/** Debian's package; RNN_PARITY_CHROMIUM names another installed Chromium or Chrome (GitHub's runners). */
-const CHROMIUM = process.env.RNN_PARITY_CHROMIUM || "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) {
   console.warn(`report-html: Chromium test skipped, no ${CHROMIUM}; run it with: apt-get install -y chromium && npx vitest run test/report-html.test.ts`);
 }
@@ -82,16 +78,8 @@ interface PageFacts {
 
 describe.skipIf(!HAVE_CHROMIUM)("html report in headless Chromium", () => {
   it("renders from file:// with no console error and no request, charts drawn, the failing case first", async () => {
-    const { chromium } = await import("playwright-core");
-    const profile = await mkdtemp(join(tmpdir(), "rnn-parity-chromium-"));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-      viewport: { width: 1280, height: 1400 },
-    });
     const facts: PageFacts = { errors: [], requests: [] };
-    try {
+    await withChromium(async (context) => {
       await context.route("**/*", (route) => {
         const url = route.request().url();
         if (url.startsWith("file:")) return route.continue();
@@ -152,10 +140,7 @@ describe.skipIf(!HAVE_CHROMIUM)("html report in headless Chromium", () => {
       await mkdir(resolve("reports"), { recursive: true });
       await page.evaluate("window.scrollTo(0, 0)");
       await page.screenshot({ path: SCREENSHOT });
-    } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    }
+    }, { viewport: { width: 1280, height: 1400 } });
     expect(facts.errors).toEqual([]);
     expect(facts.requests).toEqual([]);
   });

@@ -25,6 +25,8 @@ export type {
 } from "./nn/options.js";
 export { moduleFromFixture, moduleFromTorchConfig } from "./nn/from-torch.js";
 export { runTypeScript } from "./oracle/typescript.js";
+export { runOrtModel, runOrtForFixture, onnxFeeds } from "./oracle/onnxruntime-session.js";
+export type { OrtModule, OrtSessionOptions, OrtSessionLike, OrtTensorLike, OrtRunOptions } from "./oracle/onnxruntime-session.js";
 export { compareTensors, assertClose, defaultTolerance, AssertCloseError } from "./compare/assert-close.js";
 export type { Comparison, CompareOptions, Tolerance } from "./compare/assert-close.js";
 export { compareAny, INT64_TOLERANCE } from "./compare/compare-any.js";
