@@ -56,9 +56,8 @@ const result = (values, shape, dtype) => new Tensor(dtype === "float32" ? Float3
 function sequence(kind, cfg, dtype, sd, input, state) {
   const L = cfg.num_layers, D = cfg.bidirectional ? 2 : 1, H = cfg.hidden_size, P = cfg.proj_size || H;
   const [h0, c0] = kind === "LSTM" ? (state ?? []) : [state];
-  const packed = "batchSizes" in input;
+  const packed = "batchSizes" in input, I = cfg.input_size;
   // seqs[b][t]: the input row of sequence b at time t (for a PackedSequence, b in its sorted order).
-  const I = cfg.input_size;
   let seqs, B, T;
   if (packed) {
     B = input.batchSizes[0];
