@@ -1,7 +1,7 @@
 // @tensorflow/tfjs layers (tf.layers.simpleRNN, lstm, gru; bidirectional; stacked for num_layers)
 // with torch's weights mapped in, on tfjs's pure-JS "cpu" backend (TFJS_BACKEND=wasm for
 // @tensorflow/tfjs-backend-wasm). Check it (docs/conformance-tfjs.md):
-//   npx rnn-parity check --impl examples/tfjs/adapter.mjs
+//   npx rnn-parity check --impl examples/tfjs/adapter.mjs --expectations examples/tfjs/expectations.json
 import * as tf from "@tensorflow/tfjs";
 import { PackedSequence, Tensor, padPackedSequence } from "rnn-parity";
 
