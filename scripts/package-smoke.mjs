@@ -5,9 +5,11 @@
 // types resolve under nodenext (.mts, .cts) and bundler; an esbuild --platform=browser bundle of the
 // core builds; the CLI names the one command that installs onnxruntime-node, and that command works;
 // the shipped Python export_fixture runs from node_modules (where a Python with torch exists).
-// Prints both install sizes and the bundle size. Usage: node scripts/package-smoke.mjs [--keep]
+// rnn-parity/vitest's paritySuite runs in a fresh project's own vitest (4.1.12, vite 8.3.8) with
+// exact pass/fail/skip counts for a correct adapter, a broken one, and the broken one with an
+// expectations file. Prints both install sizes and the bundle size. Usage: node scripts/package-smoke.mjs [--keep]
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync, readdirSync, statSync, lstatSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync, readdirSync, readFileSync, statSync, lstatSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -101,7 +103,7 @@ must("require()", run("node", ["cjs.cjs"], app));
 
 // Types: nodenext from ESM and CJS, and bundler resolution.
 const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
-const typeUse = `import { RNN, Tensor, type LSTMOptions } from "rnn-parity";\nimport { runCheck } from "rnn-parity/node";\nconst o: LSTMOptions = { inputSize: 1, hiddenSize: 1 };\nexport const r = [new RNN({ inputSize: 1, hiddenSize: 1 }), Tensor, runCheck, o];\n`;
+const typeUse = `import { RNN, Tensor, type LSTMOptions } from "rnn-parity";\nimport { runCheck } from "rnn-parity/node";\nimport { paritySuite, type ParitySuiteOptions } from "rnn-parity/vitest";\nconst o: LSTMOptions = { inputSize: 1, hiddenSize: 1 };\nconst p: ParitySuiteOptions = { oracles: ["torch"] };\nexport const r = [new RNN({ inputSize: 1, hiddenSize: 1 }), Tensor, runCheck, o, paritySuite, p];\n`;
 writeFileSync(join(app, "use.mts"), typeUse);
 writeFileSync(join(app, "use.cts"), typeUse.replace(/^import \{ RNN, Tensor, type LSTMOptions \}.*\n/, 'import { RNN, Tensor } from "rnn-parity";\nimport type { LSTMOptions } from "rnn-parity";\n'));
 writeFileSync(join(app, "use.ts"), typeUse);
@@ -160,6 +162,64 @@ if (existsSync(python) && run(python, ["-c", "import torch, onnx, onnxruntime, m
 }
 
 console.log(`package-smoke: ${exported}`);
+
+// 5. rnn-parity/vitest in a project of its own: vitest and vite at the repository's exact versions
+// (from npm's cache when it has them), no onnxruntime-node (so the suite says it runs torch only).
+const suite = project("vitest-user", { type: "module" });
+must(
+  "npm i <tarball> vitest@4.1.12 vite@8.3.8",
+  run("npm", ["i", "--no-audit", "--no-fund", "--prefer-offline", "--save-exact", tarball, "vitest@4.1.12", "vite@8.3.8"], suite),
+);
+const SUITE_CASES = ["float64/RNNCell-tanh-bias-batched-hx-float64", "float32/LSTM-bias-seqfirst-bidir-L2-noproj-h0-float32", "float64/GRU-packed-unsorted-batchfirst-bidir-L2-h0-float64"];
+writeFileSync(join(suite, "adapters.mjs"), `
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { typescriptAdapter } from "rnn-parity";
+const root = dirname(createRequire(import.meta.url).resolve("rnn-parity/package.json"));
+export const fixtures = ${JSON.stringify(SUITE_CASES)}.map((c) => join(root, "fixtures", c + ".msgpack"));
+// Our own layers under another name: a correct implementation.
+export const good = { name: "reexport", version: "1.0.0", create: (spec) => typescriptAdapter.create(spec) };
+// The same, with RNNCell's first output element off by 1e-3: a porting bug in one module.
+export const broken = {
+  name: "broken",
+  create(spec) {
+    const m = typescriptAdapter.create(spec);
+    if (spec.module !== "RNNCell") return m;
+    return { loadStateDict: (sd) => m.loadStateDict(sd), forward: (...args) => { const h = m.forward(...args); const data = Float64Array.from(h.data); data[0] += 1e-3; return { data, shape: h.shape }; } };
+  },
+};
+`);
+writeFileSync(join(suite, "good.test.mjs"), `import { paritySuite } from "rnn-parity/vitest";\nimport { good, fixtures } from "./adapters.mjs";\nawait paritySuite(good, { fixtures });\n`);
+writeFileSync(join(suite, "broken.test.mjs"), `import { paritySuite } from "rnn-parity/vitest";\nimport { broken, fixtures } from "./adapters.mjs";\nawait paritySuite(broken, { fixtures });\n`);
+writeFileSync(join(suite, "expectations.json"), JSON.stringify({ implementation: "broken", expectedFailures: [{ case: "RNNCell-*", reason: "h_prime[0] is off" }] }));
+writeFileSync(join(suite, "expected.test.mjs"), `import { paritySuite } from "rnn-parity/vitest";\nimport { broken, fixtures } from "./adapters.mjs";\nawait paritySuite(broken, { fixtures, expectations: "expectations.json" });\n`);
+const vitestRun = run("npx", ["--no-install", "vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=vitest.json"], suite);
+if (vitestRun.status !== 1) fail(`vitest with paritySuite: expected exit 1 (the broken adapter fails), got ${vitestRun.status}\n${vitestRun.stdout}${vitestRun.stderr}`);
+const ortLine = "rnn-parity/vitest: onnxruntime comparisons skipped";
+if (!`${vitestRun.stdout}${vitestRun.stderr}`.includes(ortLine)) fail(`vitest with paritySuite: no "${ortLine}" line without onnxruntime-node`);
+const vitestReport = JSON.parse(readFileSync(join(suite, "vitest.json"), "utf8"));
+const perFile = {};
+for (const f of vitestReport.testResults) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const t of f.assertionResults) counts[t.status === "pending" ? "skipped" : t.status] = (counts[t.status === "pending" ? "skipped" : t.status] ?? 0) + 1;
+  perFile[f.name.split("/").pop()] = { counts, tests: f.assertionResults };
+}
+// Torch only (no onnxruntime-node): RNNCell h_prime (1), LSTM output, h_n, c_n (3), packed GRU (7).
+const TOTAL = 11;
+const expectCounts = (file, expected) => {
+  const got = perFile[file]?.counts;
+  if (JSON.stringify(got) !== JSON.stringify(expected)) fail(`vitest with paritySuite: ${file}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
+};
+expectCounts("good.test.mjs", { passed: TOTAL, failed: 0, skipped: 0 });
+expectCounts("broken.test.mjs", { passed: TOTAL - 1, failed: 1, skipped: 0 });
+expectCounts("expected.test.mjs", { passed: TOTAL - 1, failed: 0, skipped: 1 });
+const failed = perFile["broken.test.mjs"].tests.find((t) => t.status === "failed");
+const wantName = "torch vs broken RNNCell-tanh-bias-batched-hx-float64";
+if (!failed.fullName.startsWith(wantName) || !failed.fullName.endsWith(" h_prime") || !failed.failureMessages.join("\n").includes("Tensor-likes are not close!")) {
+  fail(`vitest with paritySuite: the broken adapter's failure is not "${wantName} … h_prime" with assert_close's message:\n${failed.fullName}\n${failed.failureMessages.join("\n")}`);
+}
+
+console.log(`package-smoke: vitest ${TOTAL} tests per paritySuite: correct adapter ${TOTAL} passed; broken ${TOTAL - 1} passed, 1 failed (${failed.fullName}); broken with expectations ${TOTAL - 1} passed, 1 skipped`);
 console.log(`package-smoke: tarball ${mb(statSync(tarball).size)}; install for layer users ${mb(layerSize)} (no native file), with onnxruntime-node ${mb(harnessSize)}; core browser bundle (esbuild --minify) ${(bundleSize / 1024).toFixed(1)} KiB`);
 if (!keep) rmSync(work, { recursive: true, force: true });
 else console.log(`package-smoke: kept ${work}`);

@@ -16,7 +16,7 @@ import type { Adapter } from "../core/adapter/contract.js";
 import { VERSION } from "../core/version.js";
 import { entryLabel } from "../node/expectations/apply.js";
 import { readExpectations, type Expectations } from "../node/expectations/file.js";
-import { loadOnnxRuntime, MissingDependencyError } from "../node/oracles/ort-loader.js";
+import { loadOnnxRuntime, MissingDependencyError, ORT_INSTALL_COMMAND } from "../node/oracles/ort-loader.js";
 import { readFixture } from "../node/readers/fixture-file.js";
 import { DEFAULT_FIXTURES_DIR } from "../node/readers/manifest.js";
 import { resolveInputs, type CaseSource } from "../node/report/inputs.js";
@@ -57,7 +57,7 @@ async function onnxAvailable(explicit: boolean): Promise<boolean> {
     return true;
   } catch (err) {
     if (explicit || !(err instanceof MissingDependencyError)) throw err;
-    console.warn(`rnn-parity/vitest: onnxruntime comparisons skipped: ${err.message}`);
+    console.warn(`rnn-parity/vitest: onnxruntime comparisons skipped: onnxruntime-node is not installed (${ORT_INSTALL_COMMAND} adds them; oracles: ["torch"] silences this line)`);
     return false;
   }
 }
