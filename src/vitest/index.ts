@@ -13,6 +13,7 @@
  */
 import { describe, test, type TestContext } from "vitest";
 import type { Adapter } from "../core/adapter/contract.js";
+import { FixtureError, RnnParityError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { entryLabel } from "../node/expectations/apply.js";
 import { readExpectations, type Expectations } from "../node/expectations/file.js";
@@ -23,6 +24,11 @@ import { resolveInputs, type CaseSource } from "../node/report/inputs.js";
 import type { CheckResult, ComparisonRow, RequestedOracle } from "../node/report/model.js";
 import { runCheck } from "../node/report/run-check.js";
 import { caseLabel, entryScopes, pairLabel, plannedTests, type PlannedCase } from "./plan.js";
+
+/** A paritySuite test's failure: a mismatch (assert_close's message), a case error, an unexpected pass or a stale entry. */
+export class ParityFailure extends RnnParityError {
+  override name = "ParityFailure";
+}
 
 export interface ParitySuiteOptions {
   /** Fixture files or folders, as `rnn-parity check` takes them (default: the bundled fixtures). */
@@ -75,19 +81,19 @@ function judge(result: CheckResult, oracle: string, tensor: string, heading: str
   const error = result.errors[0];
   if (error) {
     if (error.status === "xfail" && error.expectation) ctx.skip(`expected failure (expectedFailures[${error.expectation.entry}]): ${why(error.expectation)}: ${error.message}`);
-    throw new Error(`${heading}\n${error.message}`);
+    throw new ParityFailure(`${heading}\n${error.message}`);
   }
   const unsupported = result.unsupported[0];
   if (unsupported) ctx.skip(`unsupported by ${result.implementation.name}: ${unsupported.reason}`);
   const row = find(result, oracle, tensor);
-  if (!row) throw new Error(`${heading}\nthe run compared no ${tensor} against ${oracle} for this case`);
+  if (!row) throw new ParityFailure(`${heading}\nthe run compared no ${tensor} against ${oracle} for this case`);
   if (row.status === "passed") return;
   const e = row.expectation;
   if (row.status === "xfail" && e) ctx.skip(`expected failure (expectedFailures[${e.entry}]): ${why(e)}`);
   if (row.status === "xpass" && e) {
-    throw new Error(`${heading}\nunexpected pass: expectedFailures[${e.entry}] expects this case to fail against ${oracle}, and ${tensor} passed: ${why(e)}; remove or narrow the entry`);
+    throw new ParityFailure(`${heading}\nunexpected pass: expectedFailures[${e.entry}] expects this case to fail against ${oracle}, and ${tensor} passed: ${why(e)}; remove or narrow the entry`);
   }
-  throw new Error(`${heading}\n${row.message}`);
+  throw new ParityFailure(`${heading}\n${row.message}`);
 }
 
 /**
@@ -98,7 +104,7 @@ export async function paritySuite(adapter: Adapter, options: ParitySuiteOptions 
   const paths = options.fixtures === undefined ? [DEFAULT_FIXTURES_DIR] : typeof options.fixtures === "string" ? [options.fixtures] : [...options.fixtures];
   const expectations = typeof options.expectations === "string" ? await readExpectations(options.expectations) : options.expectations;
   if (expectations && expectations.implementation !== adapter.name) {
-    throw new Error(`${expectations.file}: implementation: ${JSON.stringify(expectations.implementation)}, but the implementation under test is ${JSON.stringify(adapter.name)}`);
+    throw new FixtureError(expectations.file, "implementation", `${JSON.stringify(expectations.implementation)}, but the implementation under test is ${JSON.stringify(adapter.name)}`);
   }
   const explicit = options.oracles !== undefined;
   const asked: RequestedOracle[] = explicit ? [...new Set(options.oracles)] : ["torch", "onnxruntime"];
@@ -153,7 +159,7 @@ export async function paritySuite(adapter: Adapter, options: ParitySuiteOptions 
       describe(`expectations (${expectations.file})`, () => {
         for (const e of stale) {
           test(`${entryLabel(e)} matches a comparison`, () => {
-            throw new Error(`stale expectation: ${entryLabel(e)} matches no comparison of this suite; remove or fix it in ${expectations.file}`);
+            throw new ParityFailure(`stale expectation: ${entryLabel(e)} matches no comparison of this suite; remove or fix it in ${expectations.file}`);
           });
         }
       });
