@@ -15,8 +15,6 @@ const TARGETS = { "core/kernels": 95, "core/nn": 95, "core/compare": 95 };
 const OVERALL = 90;
 // Stryker's own definition: detected / valid, where valid excludes compile and runtime errors
 // and ignored mutants.
-const DETECTED = new Set(["Killed", "Timeout"]);
-const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 
 /** src/core/kernels/x.ts -> core/kernels; src/errors.ts -> (root). */
 function folderOf(path) {
@@ -24,29 +22,37 @@ function folderOf(path) {
   return parts.length >= 3 ? `${parts[0]}/${parts[1]}` : parts.length === 2 ? parts[0] : "(root)";
 }
 
+const COUNTED = ["Killed", "Timeout", "Survived", "NoCoverage"];
+const empty = () => ({ Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 });
 const rows = new Map();
 for (const [path, entry] of Object.entries(report.files ?? {})) {
-  const row = rows.get(folderOf(path)) ?? { detected: 0, undetected: 0 };
+  const row = rows.get(folderOf(path)) ?? empty();
   for (const m of entry.mutants ?? []) {
-    if (DETECTED.has(m.status)) row.detected++;
-    else if (UNDETECTED.has(m.status)) row.undetected++;
+    if (COUNTED.includes(m.status)) row[m.status]++;
+    else row.other++; // CompileError, RuntimeError, Ignored, Pending: not in the score
   }
   rows.set(folderOf(path), row);
 }
 
-const score = (r) => (r.detected + r.undetected === 0 ? 100 : (100 * r.detected) / (r.detected + r.undetected));
+const detected = (r) => r.Killed + r.Timeout;
+const undetected = (r) => r.Survived + r.NoCoverage;
+const score = (r) => (detected(r) + undetected(r) === 0 ? 100 : (100 * detected(r)) / (detected(r) + undetected(r)));
 const failures = [];
-let total = { detected: 0, undetected: 0 };
-console.log("folder                 killed  survived  score  target");
+const total = empty();
+const line = (name, r, target) =>
+  console.log(
+    `${name.padEnd(16)} ${[r.Killed, r.Timeout, r.Survived, r.NoCoverage, r.other].map((n) => String(n).padStart(9)).join("")}  ${score(r).toFixed(2).padStart(6)}  ${target}`,
+  );
+console.log(`${"folder".padEnd(16)} ${["killed", "timeout", "survived", "no cov", "other"].map((h) => h.padStart(9)).join("")}  ${"score".padStart(6)}  target`);
 for (const [folder, r] of [...rows].sort()) {
-  total = { detected: total.detected + r.detected, undetected: total.undetected + r.undetected };
+  for (const k of Object.keys(total)) total[k] += r[k];
   const target = TARGETS[folder] ?? OVERALL;
   const s = score(r);
   if (s < target) failures.push(`${folder}: mutation score ${s.toFixed(2)}% is below the target of ${target}%`);
-  console.log(`${folder.padEnd(22)} ${String(r.detected).padStart(6)}  ${String(r.undetected).padStart(8)}  ${s.toFixed(2).padStart(5)}  ${target}`);
+  line(folder, r, target);
 }
 const overall = score(total);
-console.log(`${"all measured".padEnd(22)} ${String(total.detected).padStart(6)}  ${String(total.undetected).padStart(8)}  ${overall.toFixed(2).padStart(5)}  ${OVERALL}`);
+line("all measured", total, OVERALL);
 if (overall < OVERALL) failures.push(`all measured: mutation score ${overall.toFixed(2)}% is below the target of ${OVERALL}%`);
 if (check && failures.length > 0) {
   for (const f of failures) console.error(`${file}: ${f}`);
