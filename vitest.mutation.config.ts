@@ -26,6 +26,7 @@ const SLOW_LAST = [
   "test/onnx-weights.test.ts", // 16.8
   "test/fixtures-fuzz.test.ts", // 19.6
   "test/report-over-time.test.ts", // 26.3
+  "test/examples.test.ts", // every bundled case through two example adapters (added after the measurement)
   "test/cli-check.test.ts", // 68.5
   "test/parity-onnx.test.ts", // 113.7
 ];
