@@ -66,6 +66,7 @@ describe("check --impl with a third-party adapter", () => {
     const r = await runCli(["check", "--impl", file, "--oracle", "torch", bundled("LSTM-batch1-bidir-L2-noh0-float64")]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("unsupported by naive-cell: 1 case");
+    expect(r.stdout).toContain("FAILED 1 case (0 compared, 1 unsupported), 0 comparisons");
     expect(r.stdout).toContain("nothing was compared");
   });
 

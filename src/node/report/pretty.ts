@@ -99,7 +99,10 @@ function header(result: CheckResult, c: Colors): string[] {
 function verdict(result: CheckResult, c: Colors): string[] {
   const s = result.summary;
   const ok = runPassed(s);
-  const counts = `${plural(s.cases, "case")}, ${plural(s.comparisons, "comparison")}: ${statusCounts(s)}`;
+  // Unsupported cases are in s.cases but compared nothing: the verdict line itself says so, so that
+  // "PASSED 608 cases" never stands for 177 compared and 431 declined.
+  const compared = s.unsupported ? ` (${s.cases - s.unsupported} compared, ${s.unsupported} unsupported)` : "";
+  const counts = `${plural(s.cases, "case")}${compared}, ${plural(s.comparisons, "comparison")}: ${statusCounts(s)}`;
   const lines = [`${ok ? c.green(c.bold("PASSED")) : c.red(c.bold("FAILED"))} ${counts}${s.failedCases ? ` (${plural(s.failedCases, "case")})` : ""}`];
   if (s.skipped) lines.push(c.yellow(`skipped: onnxruntime for ${plural(s.skipped, "case")} without an ONNX model`));
   if (s.unsupported) lines.push(c.yellow(`unsupported by ${result.implementation.name}: ${plural(s.unsupported, "case")} (not passes)`));
