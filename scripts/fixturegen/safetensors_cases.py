@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
-import tempfile
 
 import msgpack
 import torch
 from safetensors.torch import save_file
 
+from .folder_check import check_folder
 from rnn_parity.fixture_format import encode_tensor
 
 FORMAT = "rnn-parity-safetensors-case"
@@ -95,18 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         write_all(args.out)
         print(f"wrote {args.out} ({len(CASES)} cases and a float16 file, torch {torch.__version__})", file=sys.stderr)
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = pathlib.Path(tmp)
-        write_all(fresh)
-        names = sorted(p.name for p in fresh.iterdir())
-        committed = sorted(p.name for p in args.check.iterdir()) if args.check.is_dir() else []
-        bad = [n for n in names if n not in committed or (args.check / n).read_bytes() != (fresh / n).read_bytes()]
-        bad += [n for n in committed if n not in names]
-        if bad:
-            print(f"{args.check}: differs from a fresh build: {', '.join(bad)}", file=sys.stderr)
-            return 1
-    print(f"{args.check}: up to date", file=sys.stderr)
-    return 0
+    return check_folder(args.check, write_all)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
  * FixtureError "<file>: <field>: <what>", unknown keys included, before anything runs.
  */
 import { FixtureError } from "../../core/errors.js";
+import { parseJsonText } from "../../core/format/json-text.js";
 import { OUTPUT_NAMES } from "../../core/format/types.js";
 import { describeValue, fieldPath, requireArray, requireKeys, requireMap, requireNonEmptyString } from "../../core/format/validate-fields.js";
 import { FILE_FIELD, readBounded } from "../readers/read-bounded.js";
@@ -89,14 +90,7 @@ export function validateExpectations(raw: unknown, file: string): Expectations {
 
 /** Parses and validates the file's text. */
 export function parseExpectations(text: string, file: string): Expectations {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    const message = err instanceof Error ? err.message.replace(/\s+/g, " ") : String(err);
-    throw new FixtureError(file, "(json)", `not valid JSON (${message})`);
-  }
-  return validateExpectations(raw, file);
+  return validateExpectations(parseJsonText(text, file), file);
 }
 
 /** Reads `file` (regular, at most MAX_EXPECTATIONS_BYTES, UTF-8) and validates it. Throws FixtureError only. */

@@ -6,6 +6,7 @@ import { readdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FixtureError } from "../../core/errors.js";
+import { parseJsonText } from "../../core/format/json-text.js";
 import { MAX_FIXTURE_BYTES, MAX_MANIFEST_BYTES, MAX_ONNX_BYTES } from "../../core/format/limits.js";
 import { FILE_FIELD, readBounded, sha256Bounded, type Containment } from "./read-bounded.js";
 import type { Manifest } from "../../core/format/types.js";
@@ -22,14 +23,7 @@ export const MANIFEST_NAME = "manifest.json";
 
 /** Parses and validates manifest.json text; `file` names it in every error. */
 export function parseManifest(text: string, file: string): Manifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    const message = err instanceof Error ? err.message.replace(/\s+/g, " ") : String(err);
-    throw new FixtureError(file, "(json)", `not valid JSON (${message})`);
-  }
-  return validateManifest(raw, file);
+  return validateManifest(parseJsonText(text, file), file);
 }
 
 /** The folder's real path, which every file read through its manifest must stay inside; undefined when it cannot be resolved (the read then says why). */
