@@ -51,11 +51,18 @@ class FastFirstSequencer extends BaseSequencer {
 
 // The suite Stryker runs for each mutant (stryker.config.json). It leaves out what cannot kill a
 // mutant of src/ or only repeats other suites at far greater cost: the benchmark smoke test
-// (bench/, not src/) and the fixture regeneration test (Python).
+// (bench/, not src/), the fixture regeneration test (Python), and the browser parity run: it runs
+// an esbuild bundle of src/ in Chromium, where Stryker's mutant switch and coverage do not reach,
+// and its onnxruntime-web files are not in Stryker's sandbox.
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/bench-smoke.test.ts", "test/regenerate.test.ts", "**/node_modules/**"],
+    exclude: [
+      "test/bench-smoke.test.ts",
+      "test/regenerate.test.ts",
+      "test/browser-parity.test.ts",
+      "**/node_modules/**",
+    ],
     testTimeout: 60_000,
     sequence: { sequencer: FastFirstSequencer },
     // Read by the few tests whose time bounds only hold uninstrumented (test/hostile-paths.test.ts).
