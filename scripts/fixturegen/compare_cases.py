@@ -13,6 +13,20 @@ cases: a list of maps with name, actual, expected (tensors as in docs/fixture-fo
 atol (float, or nil for the dtype default), item (str or nil: when set, the pair was compared as
 {item: tensor} dicts, so the message ends with "The failure occurred for item [...]"), passed
 (bool) and message (str, "" when passed).
+
+Version 2 adds, per case, `elements` (nil when shape or dtype differ, as nothing is compared): torch's
+element-by-element view, for the numbers a passing comparison reports and the per-step reports use
+(src/compare's elementCloseness), which assert_close's message does not show. All computed by torch
+in the tensors' dtype, tolerances as assert_close resolves them:
+  close        torch.isclose(actual, expected, rtol, atol) per element, flattened (bools)
+  abs_diff     |actual - expected|, 0 where actual == expected (so equal infinities give 0, not NaN)
+  ratio        abs_diff / (atol + rtol * |expected|) in float64: 0 where equal; where abs_diff is not
+               finite or the allowance is 0, 0 if close and inf if not (headroom is 1 - its maximum)
+  max_abs, max_abs_index, max_rel, max_rel_index
+               torch.max over the mismatched elements if any, else over all (abs_diff and
+               abs_diff / |expected|, 0 where equal), with the multi-index of the first maximum
+  worst_index  multi-index of the first maximum of ratio
+Integer pairs (int64) are compared as assert_close compares integers: exactly by default.
 """
 
 from __future__ import annotations
@@ -30,7 +44,7 @@ import torch
 from rnn_parity.fixture_format import encode_tensor
 
 FORMAT = "rnn-parity-assert-close-cases"
-VERSION = 1
+VERSION = 2
 
 F32 = torch.float32
 F64 = torch.float64
@@ -160,8 +174,83 @@ def pairs_for(dtype: torch.dtype) -> list[Pair]:
     return out
 
 
+def int64_pairs() -> list[Pair]:
+    def i(values: Any) -> torch.Tensor:
+        return torch.tensor(values, dtype=torch.int64)
+
+    return [
+        Pair("int64-exact-1d", i([5, 4, 3]), i([5, 4, 3])),
+        Pair("int64-two-off-1d", i([1, 2, 3]), i([1, 3, 5])),
+        Pair("int64-zero-expected-1d", i([1, 2, 3]), i([1, 2, 0])),
+        Pair("int64-tie-1d", i([3, 1, 7, 4]), i([1, 1, 5, 2])),
+        Pair("int64-rel-first-1d", i([2, 10, 4]), i([1, 5, 4])),
+        Pair("int64-neg-2d", i([[0, -3], [4, 9]]), i([[0, 3], [-4, 9]])),
+        Pair("int64-atol-pass-1d", i([1, 3, 6]), i([1, 2, 5]), rtol=0.0, atol=1.0),
+        Pair("int64-atol-fail-1d", i([1, 4, 6]), i([1, 2, 5]), rtol=0.0, atol=1.0),
+        Pair("int64-rtol-1d", i([10, 22, 100]), i([10, 20, 80]), rtol=0.1, atol=0.0),
+        Pair("int64-both-tol-1d", i([10, 23, 5]), i([10, 20, 3]), rtol=0.1, atol=1.0),
+        Pair("int64-empty-1d", i([]), i([])),
+        Pair("int64-shape", i([1, 2, 3]), i([1, 2])),
+        Pair("int64-item-batch_sizes", i([3, 2, 2]), i([3, 2, 1]), item="batch_sizes"),
+    ]
+
+
+def resolved_tolerance(pair: Pair) -> tuple[float, float]:
+    if pair.rtol is not None and pair.atol is not None:
+        return pair.rtol, pair.atol
+    dtype = pair.expected.dtype
+    if dtype == F32:
+        return 1.3e-6, 1e-5
+    if dtype == F64:
+        return 1e-7, 1e-7
+    return 0.0, 0.0
+
+
+def elements(pair: Pair) -> dict[str, Any] | None:
+    actual, expected = pair.actual, pair.expected
+    if actual.shape != expected.shape or actual.dtype != expected.dtype:
+        return None
+    rtol, atol = resolved_tolerance(pair)
+    close = torch.isclose(actual, expected, rtol=rtol, atol=atol)
+    same = actual == expected
+    zero = torch.zeros((), dtype=expected.dtype)
+    if expected.dtype == torch.int64:
+        abs_diff = torch.where(same, zero, (actual - expected).abs()).double()
+        allowed = atol + rtol * expected.abs().double()
+        rel = torch.where(same, 0.0, (abs_diff / expected.abs().double()).float().double())
+    else:
+        abs_diff = torch.where(same, zero, (actual - expected).abs())
+        allowed = atol + (rtol * expected).abs()
+        rel = torch.where(same, zero, abs_diff / expected.abs())
+    finite = torch.isfinite(abs_diff) & (allowed != 0)
+    fallback = torch.where(close, 0.0, INF).double()
+    ratio = torch.where(same, 0.0, torch.where(finite, abs_diff.double() / allowed.double(), fallback))
+    scope = ~close if bool((~close).any()) else torch.ones_like(close)
+    out: dict[str, Any] = {
+        "close": [bool(x) for x in close.reshape(-1)],
+        "abs_diff": [float(x) for x in abs_diff.reshape(-1)],
+        "ratio": [float(x) for x in ratio.reshape(-1)],
+    }
+    if close.numel() > 0:
+        out["max_abs"], out["max_abs_index"] = masked_max(abs_diff, scope)
+        out["max_rel"], out["max_rel_index"] = masked_max(rel, scope)
+        out["worst_index"] = masked_max(ratio, torch.ones_like(close))[1]
+    return out
+
+
+def masked_max(values: torch.Tensor, scope: torch.Tensor) -> tuple[float, list[int]]:
+    """First maximum of `values` among the elements where `scope` holds (NaN wins), as a multi-index."""
+    flat = values.reshape(-1).double()
+    keep = scope.reshape(-1)
+    candidates = torch.where(keep, flat, -INF)
+    value, at = torch.max(candidates, dim=0)
+    shape = values.shape
+    index = [int(x) for x in torch.unravel_index(at, shape)] if len(shape) > 0 else []
+    return float(value), index
+
+
 def all_pairs() -> list[Pair]:
-    pairs = pairs_for(F32) + pairs_for(F64)
+    pairs = pairs_for(F32) + pairs_for(F64) + int64_pairs()
     e = randn((2, 3), F32, 11)
     pairs.append(Pair("dtype-float32-vs-float64", e, e.double()))
     pairs.append(Pair("dtype-float64-vs-float32", e.double(), e))
@@ -196,6 +285,7 @@ def build() -> bytes:
                 "item": pair.item,
                 "passed": passed,
                 "message": message,
+                "elements": elements(pair),
             }
         )
     names = [c["name"] for c in cases]

@@ -145,12 +145,27 @@ function requireTensors(owner: string, actual: unknown, expected: unknown): void
   }
 }
 
-/** Compares `actual` with the reference `expected` as torch.testing.assert_close(actual, expected) does. */
 /** An element's |a - e| as a share of its allowance: 0 equal, <= 1 close, Infinity non-finite. */
 function toleranceRatio(same: boolean, close: boolean, absDiff: number, allowed: number): number {
   if (same) return 0;
   if (!Number.isFinite(absDiff) || allowed === 0) return close ? 0 : Infinity;
   return absDiff / allowed;
+}
+
+/** One element as torch.isclose judges it, rtol and atol already in the dtype (`round`). */
+interface Judged {
+  same: boolean;
+  absDiff: number;
+  close: boolean;
+  ratio: number;
+}
+
+function judge(ai: number, ei: number, rtol: number, atol: number, equality: boolean, round: (x: number) => number): Judged {
+  const same = ai === ei;
+  const absDiff = Math.abs(round(ai - ei));
+  const allowed = round(atol + Math.abs(round(rtol * ei)));
+  const close = same || (!equality && Number.isFinite(absDiff) && absDiff <= allowed);
+  return { same, absDiff, close, ratio: toleranceRatio(same, close, absDiff, allowed) };
 }
 
 /**
@@ -159,13 +174,11 @@ function toleranceRatio(same: boolean, close: boolean, absDiff: number, allowed:
  */
 export function elementCloseness(ai: number, ei: number, tol: Tolerance, dtype: DType): { absDiff: number; ratio: number } {
   const round = dtype === "float32" ? Math.fround : identity;
-  const same = ai === ei;
-  const absDiff = Math.abs(round(ai - ei));
-  const allowed = round(round(tol.atol) + Math.abs(round(round(tol.rtol) * ei)));
-  const close = same || (!(tol.rtol === 0 && tol.atol === 0) && Number.isFinite(absDiff) && absDiff <= allowed);
-  return { absDiff: same ? 0 : absDiff, ratio: toleranceRatio(same, close, absDiff, allowed) };
+  const j = judge(ai, ei, round(tol.rtol), round(tol.atol), tol.rtol === 0 && tol.atol === 0, round);
+  return { absDiff: j.same ? 0 : j.absDiff, ratio: j.ratio };
 }
 
+/** Compares `actual` with the reference `expected` as torch.testing.assert_close(actual, expected) does. */
 export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOptions = {}): Comparison {
   requireTensors("compareTensors", actual, expected);
   const defaults = defaultTolerance(expected.dtype);
@@ -204,10 +217,7 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
   for (let i = 0; i < total; i++) {
     const ai = a[i] as number;
     const ei = e[i] as number;
-    const same = ai === ei;
-    const absDiff = Math.abs(round(ai - ei));
-    const allowed = round(atol + Math.abs(round(rtol * ei)));
-    const close = same || (!equality && Number.isFinite(absDiff) && absDiff <= allowed);
+    const { same, absDiff, close, ratio } = judge(ai, ei, rtol, atol, equality, round);
     const relDiff = round(absDiff / Math.abs(ei));
     if (close) {
       absAll.offer(same ? 0 : absDiff, i);
@@ -219,7 +229,6 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
       absMis.offer(absDiff, i);
       relMis.offer(relDiff, i);
     }
-    const ratio = toleranceRatio(same, close, absDiff, allowed);
     if (ratio > worstRatio) {
       worstRatio = ratio;
       worstFlat = i;

@@ -19,26 +19,30 @@ function dtypeName(t: FixtureTensor): string {
 function compareInt64(actual: Int64Tensor, expected: Int64Tensor, tol: Tolerance, name: string): Comparison {
   const total = expected.data.length;
   let mismatched = 0;
-  let maxAbs = 0;
-  let maxAbsAt = 0;
-  let maxRel = 0;
-  let maxRelAt = 0;
+  // As compareTensors reports floats: the maxima over the mismatched elements, over all of them
+  // when none is; the headroom over every element.
+  const all = { abs: 0, absAt: 0, rel: 0, relAt: 0 };
+  const mis = { abs: 0, absAt: 0, rel: 0, relAt: 0 };
   let worstRatio = 0;
   let worstAt = 0;
-  const firstMax = (value: number, best: number): boolean => value > best;
   for (let i = 0; i < total; i++) {
     const a = actual.data[i] as number;
     const e = expected.data[i] as number;
     const abs = Math.abs(a - e);
     const allowed = tol.atol + tol.rtol * Math.abs(e);
-    if (abs === 0 || abs <= allowed) continue;
-    mismatched++;
-    const rel = e === 0 ? Infinity : Math.fround(abs / Math.abs(e));
-    if (mismatched === 1 || firstMax(abs, maxAbs)) [maxAbs, maxAbsAt] = [abs, i];
-    if (mismatched === 1 || firstMax(rel, maxRel)) [maxRel, maxRelAt] = [rel, i];
-    const ratio = allowed === 0 ? Infinity : abs / allowed;
+    const close = abs <= allowed;
+    // torch reports integer relative differences in float32; |a - e| / 0 is inf.
+    const rel = abs === 0 ? 0 : e === 0 ? Infinity : Math.fround(abs / Math.abs(e));
+    const ratio = abs === 0 ? 0 : allowed === 0 ? Infinity : abs / allowed;
     if (ratio > worstRatio) [worstRatio, worstAt] = [ratio, i];
+    if (abs > all.abs) [all.abs, all.absAt] = [abs, i];
+    if (rel > all.rel) [all.rel, all.relAt] = [rel, i];
+    if (close) continue;
+    mismatched++;
+    if (mismatched === 1 || abs > mis.abs) [mis.abs, mis.absAt] = [abs, i];
+    if (mismatched === 1 || rel > mis.rel) [mis.rel, mis.relAt] = [rel, i];
   }
+  const { abs: maxAbs, absAt: maxAbsAt, rel: maxRel, relAt: maxRelAt } = mismatched === 0 ? all : mis;
   const shape = [...expected.shape];
   const c: Comparison = {
     tensor: name,
