@@ -71,7 +71,9 @@ describe("compareTensors fields", () => {
   it("shape and dtype mismatches: nothing compared, all elements counted as mismatched", () => {
     const e = f64([1, 2, 3, 4, 5, 6], [2, 3]);
     const c = compareTensors(f64([1, 2, 3, 4, 5, 6], [3, 2]), e);
-    expect(c).toMatchObject({ passed: false, total: 6, mismatched: 6, headroom: -Infinity, worstIndex: [] });
+    expect(c).toMatchObject({ passed: false, shape: [2, 3], total: 6, mismatched: 6, headroom: -Infinity, worstIndex: [] });
+    expect(c.maxAbsDiffIndex).toEqual([]);
+    expect(c.maxRelDiffIndex).toEqual([]);
     expect(Number.isNaN(c.maxAbsDiff)).toBe(true);
     expect(compareTensors(f32([1, 2, 3, 4, 5, 6], [2, 3]), e).passed).toBe(false);
   });
@@ -83,12 +85,24 @@ describe("compareTensors fields", () => {
     const loose = compareTensors(a, e, { rtol: 0, atol: 2e-3 });
     expect(loose).toMatchObject({ passed: true, rtol: 0, atol: 2e-3 });
     expect(() => compareTensors(a, e, { atol: -1 })).toThrow(RnnParityError);
-    expect(() => compareTensors(a, e, { rtol: NaN })).toThrow(RnnParityError);
+    expect(() => compareTensors(a, e, { atol: -1 })).toThrow("atol must be a finite number >= 0, got -1");
+    expect(() => compareTensors(a, e, { rtol: NaN })).toThrow("rtol must be a finite number >= 0, got NaN");
+    expect(() => compareTensors(a, e, { rtol: Infinity })).toThrow("rtol must be a finite number >= 0, got Infinity");
   });
 
   it("assertClose throws assert_close's message and returns the comparison when close", () => {
     const e = f32([1, 2], [2]);
     expect(assertClose(e.clone(), e).passed).toBe(true);
+    const thrown = (() => {
+      try {
+        assertClose(f32([1, 3], [2]), e);
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    })();
+    expect(thrown).toBeInstanceOf(RnnParityError);
+    expect((thrown as Error).name).toBe("AssertCloseError");
     expect(() => assertClose(f32([1, 3], [2]), e, { name: "h_n" })).toThrow(
       /^Tensor-likes are not close![\s\S]*The failure occurred for item \['h_n'\]$/,
     );

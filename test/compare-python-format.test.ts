@@ -18,6 +18,13 @@ describe("pyFloatRepr matches repr(float)", () => {
     [0.1 + 0.2, "0.30000000000000004"],
     [100, "100.0"],
     [-3e-7, "-3e-07"],
+    [1.5e16, "1.5e+16"],
+    [-2.5e-7, "-2.5e-07"],
+    [1e100, "1e+100"],
+    [1.25e-5, "1.25e-05"],
+    [123, "123.0"],
+    [-45.5, "-45.5"],
+    [9.999e15, "9999000000000000.0"],
     [NaN, "nan"],
     [Infinity, "inf"],
     [-Infinity, "-inf"],
@@ -37,8 +44,21 @@ describe("pyPercent matches f'{x:.1%}' (ties to even on the exact binary value)"
     [1, "100.0%"],
     [2 / 3, "66.7%"],
     [0.99951, "100.0%"],
+    [3 / 16, "18.8%"],
+    [0.005, "0.5%"],
+    [1 / 3, "33.3%"],
+    [0.00049999, "0.0%"],
+    [7 / 8, "87.5%"],
+    [1e-9, "0.0%"],
+    [0.12345, "12.3%"],
   ])("%s -> %s", (x, text) => {
     expect(pyPercent(x)).toBe(text);
+  });
+});
+
+describe("pyPercent's domain", () => {
+  it("is a share of mismatched elements in (0, 1]; anything else is a bug, not a message", () => {
+    for (const x of [0, -0.5, 1.5, Number.NaN, Infinity]) expect(() => pyPercent(x)).toThrow(/is not a share in \(0, 1\]/);
   });
 });
 
@@ -49,6 +69,9 @@ describe("tuples, strings, sizes", () => {
     expect(pyTuple([1, 2, 0])).toBe("(1, 2, 0)");
     expect(pyStrRepr("it's")).toBe(`"it's"`);
     expect(pyStrRepr('a"b')).toBe(`'a"b'`);
+    expect(pyStrRepr("a\\b")).toBe(`'a\\\\b'`);
+    expect(pyStrRepr(`a'b"c`)).toBe(`'a\\'b"c'`);
+    expect(pyStrRepr(`'"`)).toBe(`'\\'"'`);
     expect(torchSize([])).toBe("torch.Size([])");
     expect(torchSize([2, 3])).toBe("torch.Size([2, 3])");
   });

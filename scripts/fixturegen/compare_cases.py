@@ -161,12 +161,21 @@ def pairs_for(dtype: torch.dtype) -> list[Pair]:
     add("custom-tol-pass-2d", e2 + 1e-3, e2, rtol=0.0, atol=2e-3)
     add("custom-tol-fail-2d", e2 + 1e-3, e2, rtol=1e-4, atol=1e-4)
     add("custom-rtol-only-1d", t([1.0, 100.5], dtype), t([1.0, 100.0], dtype), rtol=1e-3, atol=0.0)
+    add("custom-rtol-only-pass-1d", t([1.0, 100.05], dtype), t([1.0, 100.0], dtype), rtol=1e-3, atol=0.0)
+    add("custom-atol-only-fail-1d", t([1.0, 2.001], dtype), t([1.0, 2.0], dtype), rtol=0.0, atol=1e-4)
+    add("tied-ratios-1d", t([1.5, 1.5, 1.0], dtype), t([1.0, 1.0, 1.0], dtype))
     add("equality-1d", t([1.0, 2.0 + 1e-6], dtype), t([1.0, 2.0], dtype), rtol=0.0, atol=0.0)
     add("shape-2x3-vs-3x2", randn((2, 3), dtype, 9), randn((3, 2), dtype, 9))
     add("shape-1d-vs-2d", randn((6,), dtype, 10), randn((1, 6), dtype, 10))
+    # The actual shape a prefix of the expected one: equal in every dim it has.
+    add("shape-prefix", randn((2,), dtype, 12), randn((2, 3), dtype, 12))
     add("scalar-fail-0d", t(1.5, dtype), t(1.0, dtype))
     add("scalar-pass-0d", t(1.0, dtype), t(1.0, dtype))
     add("scalar-zero-0d", t(1e-3, dtype), t(0.0, dtype))
+    add("scalar-two-0d", t(2.5, dtype), t(2.0, dtype))
+    add("scalar-nan-vs-zero-0d", t(NAN, dtype), t(0.0, dtype))
+    add("scalar-equality-0d", t(1.5, dtype), t(1.0, dtype), rtol=0.0, atol=0.0)
+    add("scalar-atol-only-0d", t(1.5, dtype), t(1.0, dtype), rtol=0.0, atol=1e-4)
     add("empty-1d", torch.zeros((0,), dtype=dtype), torch.zeros((0,), dtype=dtype))
     add("item-output-fail-2d", e2 + 1e-3, e2, item="output")
     add("item-h_n-pass-3d", e3.clone(), e3, item="h_n")
@@ -191,6 +200,7 @@ def int64_pairs() -> list[Pair]:
         Pair("int64-both-tol-1d", i([10, 23, 5]), i([10, 20, 3]), rtol=0.1, atol=1.0),
         Pair("int64-empty-1d", i([]), i([])),
         Pair("int64-shape", i([1, 2, 3]), i([1, 2])),
+        Pair("int64-shape-prefix", i([1, 2]), i([[1, 2, 3], [4, 5, 6]])),
         Pair("int64-item-batch_sizes", i([3, 2, 2]), i([3, 2, 1]), item="batch_sizes"),
     ]
 

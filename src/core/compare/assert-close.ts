@@ -80,16 +80,13 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
 
 /** torch.max over a dim: NaN wins over every number, and the first of equal maxima is kept. */
 class ArgMax {
+  // Every offered value is >= 0 or NaN, and a mismatch's is > 0 or NaN, so starting from 0 at
+  // index 0 keeps the first maximum without a "seen" flag.
   value = 0;
   index = 0;
-  private seen = false;
 
   offer(value: number, index: number): void {
-    if (!this.seen) {
-      this.value = value;
-      this.index = index;
-      this.seen = true;
-    } else if (!Number.isNaN(this.value) && (Number.isNaN(value) || value > this.value)) {
+    if (!Number.isNaN(this.value) && (Number.isNaN(value) || value > this.value)) {
       this.value = value;
       this.index = index;
     }
@@ -126,7 +123,7 @@ export function attributeFailure(
     worstIndex: [],
     headroom: -Infinity,
     passed: false,
-    message: withItem(message, name === "" ? undefined : name),
+    message: withItem(message, name),
   };
 }
 
@@ -160,11 +157,13 @@ interface Judged {
   ratio: number;
 }
 
-function judge(ai: number, ei: number, rtol: number, atol: number, equality: boolean, round: (x: number) => number): Judged {
+// rtol = atol = 0 (equality) needs no case of its own: then allowed is 0 (or NaN, for 0 * inf), and
+// two values that differ differ by more than 0, even in float32.
+function judge(ai: number, ei: number, rtol: number, atol: number, round: (x: number) => number): Judged {
   const same = ai === ei;
   const absDiff = Math.abs(round(ai - ei));
   const allowed = round(atol + Math.abs(round(rtol * ei)));
-  const close = same || (!equality && Number.isFinite(absDiff) && absDiff <= allowed);
+  const close = same || (Number.isFinite(absDiff) && absDiff <= allowed);
   return { same, absDiff, close, ratio: toleranceRatio(same, close, absDiff, allowed) };
 }
 
@@ -174,7 +173,7 @@ function judge(ai: number, ei: number, rtol: number, atol: number, equality: boo
  */
 export function elementCloseness(ai: number, ei: number, tol: Tolerance, dtype: DType): { absDiff: number; ratio: number } {
   const round = dtype === "float32" ? Math.fround : identity;
-  const j = judge(ai, ei, round(tol.rtol), round(tol.atol), tol.rtol === 0 && tol.atol === 0, round);
+  const j = judge(ai, ei, round(tol.rtol), round(tol.atol), round);
   return { absDiff: j.same ? 0 : j.absDiff, ratio: j.ratio };
 }
 
@@ -202,7 +201,6 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
   const round = expected.dtype === "float32" ? Math.fround : identity;
   const rtol = round(tol.rtol);
   const atol = round(tol.atol);
-  const equality = tol.rtol === 0 && tol.atol === 0;
   const a = actual.data;
   const e = expected.data;
   const total = e.length;
@@ -214,10 +212,8 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
   const relMis = new ArgMax();
   let worstRatio = 0;
   let worstFlat = 0;
-  for (let i = 0; i < total; i++) {
-    const ai = a[i] as number;
-    const ei = e[i] as number;
-    const { same, absDiff, close, ratio } = judge(ai, ei, rtol, atol, equality, round);
+  e.forEach((ei, i) => {
+    const { same, absDiff, close, ratio } = judge(a[i] as number, ei, rtol, atol, round);
     const relDiff = round(absDiff / Math.abs(ei));
     if (close) {
       absAll.offer(same ? 0 : absDiff, i);
@@ -233,7 +229,7 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
       worstRatio = ratio;
       worstFlat = i;
     }
-  }
+  });
 
   const passed = mismatched === 0;
   const abs = passed ? absAll : absMis;
@@ -261,7 +257,7 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
       shape.length === 0
         ? scalarMismatchMessage({ actual: a[0] as number, expected: e[0] as number, ...tol })
         : tensorMismatchMessage({ ...comparison, ...tol });
-    comparison.message = withItem(body, name === "" ? undefined : name);
+    comparison.message = withItem(body, name);
   }
   return comparison;
 }

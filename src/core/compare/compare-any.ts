@@ -61,7 +61,7 @@ function compareInt64(actual: Int64Tensor, expected: Int64Tensor, tol: Tolerance
     passed: mismatched === 0,
     message: "",
   };
-  if (!c.passed) c.message = withItem(tensorMismatchMessage({ ...c, integers: true }), name === "" ? undefined : name);
+  if (!c.passed) c.message = withItem(tensorMismatchMessage({ ...c, integers: true }), name);
   return c;
 }
 

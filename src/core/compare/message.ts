@@ -30,7 +30,7 @@ function diffLine(kind: "absolute" | "relative", diff: number, index: readonly n
   const value = integer ? String(diff) : pyFloatRepr(diff);
   let line =
     index === undefined
-      ? `${kind === "absolute" ? "Absolute" : "Relative"} difference: ${value}`
+      ? `${kind.charAt(0).toUpperCase()}${kind.slice(1)} difference: ${value}`
       : `Greatest ${kind} difference: ${value} at index ${pyTuple(index)}`;
   if (!equality) line += ` (up to ${pyFloatRepr(tol)} allowed)`;
   return line;
@@ -77,8 +77,8 @@ export function dtypeMismatchMessage(actual: DType, expected: DType): string {
   return `The values for attribute 'dtype' do not match: torch.${actual} != torch.${expected}.`;
 }
 
-/** What assert_close appends when the tensors were compared as `{item: tensor}` mappings. */
-export function withItem(message: string, item: string | undefined): string {
-  if (item === undefined || item === "") return message;
+/** What assert_close appends when the tensors were compared as `{item: tensor}` mappings ("": they were not). */
+export function withItem(message: string, item: string): string {
+  if (item === "") return message;
   return `${message}\n\nThe failure occurred for item [${pyStrRepr(item)}]`;
 }

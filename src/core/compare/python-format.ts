@@ -10,60 +10,43 @@ export function pyFloatRepr(x: number): string {
   if (x === Infinity) return "inf";
   if (x === -Infinity) return "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  // toExponential() without an argument gives the shortest digits that round-trip, as repr does.
-  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(x.toExponential());
-  if (match === null) throw new InternalError(`unexpected exponential form of ${x}`);
-  const [, sign = "", lead = "", rest = "", expText = "0"] = match;
-  const digits = lead + rest;
-  const exp = Number(expText);
+  // toExponential() without an argument gives the shortest digits that round-trip, as repr does:
+  // "-1.5e-7" is sign, mantissa "1.5", exponent "-7".
+  const text = x.toExponential();
+  const sign = text.startsWith("-") ? "-" : "";
+  const e = text.indexOf("e");
+  const mantissa = text.slice(sign.length, e);
+  const exp = Number(text.slice(e + 1));
   if (exp < -4 || exp >= 16) {
-    const mantissa = rest === "" ? lead : `${lead}.${rest}`;
-    const expAbs = String(Math.abs(exp)).padStart(2, "0");
-    return `${sign}${mantissa}e${exp < 0 ? "-" : "+"}${expAbs}`;
+    return `${sign}${mantissa}e${text.charAt(e + 1)}${text.slice(e + 2).padStart(2, "0")}`;
   }
+  const digits = mantissa.replace(".", "");
   if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
   const intDigits = exp + 1;
   if (digits.length <= intDigits) return `${sign}${digits.padEnd(intDigits, "0")}.0`;
   return `${sign}${digits.slice(0, intDigits)}.${digits.slice(intDigits)}`;
 }
 
-/** The exact decimal expansion of a finite non-negative double, as [integer digits, fraction digits]. */
-function exactDecimal(x: number): [string, string] {
+/**
+ * `f"{fraction:.1%}"` for the share of mismatched elements, 0 < fraction <= 1: Python multiplies
+ * by 100 in double precision, then rounds the exact binary value of that product to one decimal,
+ * ties to even. The product is a normal double in (0, 100], so its exact expansion m * 2^-k has
+ * k >= 46 fraction digits (m * 5^k with the point k places from the right), always more than one.
+ */
+export function pyPercent(fraction: number): string {
+  const x = fraction * 100;
+  if (!(x > 0 && x <= 100)) throw new InternalError(`pyPercent: ${fraction} is not a share in (0, 1]`);
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   const bits = view.getBigUint64(0);
-  const biasedExp = Number((bits >> 52n) & 0x7ffn);
-  const fraction = bits & ((1n << 52n) - 1n);
-  const mantissa = biasedExp === 0 ? fraction : fraction | (1n << 52n);
-  const exp2 = (biasedExp === 0 ? 1 : biasedExp) - 1075;
-  if (exp2 >= 0) return [(mantissa << BigInt(exp2)).toString(), ""];
-  // m * 2^-k = m * 5^k / 10^k: the digits of m * 5^k with the point k places from the right.
-  const k = -exp2;
-  const scaled = (mantissa * 5n ** BigInt(k)).toString().padStart(k + 1, "0");
-  return [scaled.slice(0, scaled.length - k), scaled.slice(scaled.length - k)];
-}
-
-/** `format(x, f".{digits}f")`: correctly rounded from the exact binary value, ties to even. */
-export function pyFixed(x: number, digits: number): string {
-  if (!Number.isFinite(x)) return pyFloatRepr(x);
-  const negative = x < 0 || Object.is(x, -0);
-  const [intPart, fracPart] = exactDecimal(Math.abs(x));
-  const kept = BigInt(intPart + fracPart.slice(0, digits).padEnd(digits, "0"));
-  const dropped = fracPart.slice(digits);
-  let roundUp = false;
-  if (dropped.length > 0) {
-    const first = dropped.charCodeAt(0) - 48;
-    const restNonZero = /[1-9]/.test(dropped.slice(1));
-    roundUp = first > 5 || (first === 5 && (restNonZero || kept % 2n === 1n));
-  }
-  const text = (roundUp ? kept + 1n : kept).toString().padStart(digits + 1, "0");
-  const body = digits === 0 ? text : `${text.slice(0, text.length - digits)}.${text.slice(text.length - digits)}`;
-  return negative ? `-${body}` : body;
-}
-
-/** `f"{x:.1%}"`: Python multiplies by 100 in double precision first, then formats fixed. */
-export function pyPercent(x: number, digits = 1): string {
-  return `${pyFixed(x * 100, digits)}%`;
+  const k = 1075 - Number(bits >> 52n);
+  const exact = (((bits & ((1n << 52n) - 1n)) | (1n << 52n)) * 5n ** BigInt(k)).toString().padStart(k + 1, "0");
+  const point = exact.length - k;
+  const kept = BigInt(exact.slice(0, point + 1));
+  const first = exact.charCodeAt(point + 1) - 48;
+  const roundUp = first > 5 || (first === 5 && (/[1-9]/.test(exact.slice(point + 2)) || kept % 2n === 1n));
+  const text = (roundUp ? kept + 1n : kept).toString().padStart(2, "0");
+  return `${text.slice(0, -1)}.${text.slice(-1)}%`;
 }
 
 /** `repr(tuple_of_ints)`: "()", "(3,)", "(1, 2)". */
