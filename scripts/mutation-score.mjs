@@ -3,11 +3,14 @@
 // verdict against issue 17's targets: >= 95% in kernels, nn and compare, >= 90% in everything
 // measured. Only folders with mutants in the report are judged: a scoped or incremental run says
 // nothing about the folders it did not mutate, and the table says so.
-//   node scripts/mutation-score.mjs [reports/mutation/mutation.json] [--check]
+//   node scripts/mutation-score.mjs [reports/mutation/mutation.json] [--check] [--survivors]
+// --survivors also lists every undetected mutant (survived, or no test reaches it) as
+// file:line:column, mutator, replacement and the original line, for docs/mutation-survivors.md.
 import { readFileSync } from "node:fs";
 
 const args = process.argv.slice(2);
 const check = args.includes("--check");
+const survivors = args.includes("--survivors");
 const file = args.find((a) => !a.startsWith("--")) ?? "reports/mutation/mutation.json";
 const report = JSON.parse(readFileSync(file, "utf8"));
 
@@ -57,4 +60,20 @@ if (overall < OVERALL) failures.push(`all measured: mutation score ${overall.toF
 if (check && failures.length > 0) {
   for (const f of failures) console.error(`${file}: ${f}`);
   process.exit(1);
+}
+
+if (survivors) {
+  console.log("");
+  for (const [path, entry] of Object.entries(report.files ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const lines = (entry.source ?? "").split("\n");
+    const undetectedHere = (entry.mutants ?? [])
+      .filter((m) => m.status === "Survived" || m.status === "NoCoverage")
+      .sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+    for (const m of undetectedHere) {
+      const { line: l, column: c } = m.location.start;
+      const tag = m.status === "NoCoverage" ? " (no coverage)" : "";
+      console.log(`${path}:${l}:${c} ${m.mutatorName}${tag} -> ${JSON.stringify(m.replacement ?? "")}`);
+      console.log(`    ${(lines[l - 1] ?? "").trim()}`);
+    }
+  }
 }
