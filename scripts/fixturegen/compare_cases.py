@@ -169,6 +169,7 @@ def pairs_for(dtype: torch.dtype) -> list[Pair]:
     add("shape-1d-vs-2d", randn((6,), dtype, 10), randn((1, 6), dtype, 10))
     # The actual shape a prefix of the expected one: equal in every dim it has.
     add("shape-prefix", randn((2,), dtype, 12), randn((2, 3), dtype, 12))
+    add("shape-same-rank", randn((2, 3), dtype, 13), randn((2, 4), dtype, 13))
     add("scalar-fail-0d", t(1.5, dtype), t(1.0, dtype))
     add("scalar-pass-0d", t(1.0, dtype), t(1.0, dtype))
     add("scalar-zero-0d", t(1e-3, dtype), t(0.0, dtype))
@@ -201,6 +202,7 @@ def int64_pairs() -> list[Pair]:
         Pair("int64-empty-1d", i([]), i([])),
         Pair("int64-shape", i([1, 2, 3]), i([1, 2])),
         Pair("int64-shape-prefix", i([1, 2]), i([[1, 2, 3], [4, 5, 6]])),
+        Pair("int64-shape-same-rank", i([[1, 2, 3], [4, 5, 6]]), i([[1, 2], [3, 4]])),
         Pair("int64-item-batch_sizes", i([3, 2, 2]), i([3, 2, 1]), item="batch_sizes"),
     ]
 

@@ -66,6 +66,11 @@ export interface Comparison {
   message: string;
 }
 
+/** torch's shape check: the same number of dims, each the same size. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 /** The multi-index of flat element `flat` in a row-major `shape`. */
 export function unravel(flat: number, shape: readonly number[]): number[] {
   const index = new Array<number>(shape.length).fill(0);
@@ -186,9 +191,7 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
     atol: checkTolerance("atol", opts.atol ?? defaults.atol),
   };
   const name = opts.name ?? "";
-  const sameShape =
-    actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
-  if (!sameShape) {
+  if (!sameShape(actual.shape, expected.shape)) {
     return attributeFailure(expected, tol, name, shapeMismatchMessage(actual.shape, expected.shape));
   }
   if (actual.dtype !== expected.dtype) {

@@ -4,9 +4,9 @@
  * exactly (its default rtol = atol = 0 for integer dtypes), with torch's "not equal" message.
  */
 import type { FixtureTensor } from "../format/types.js";
-import type { Int64Tensor } from "../tensor/int64-tensor.js";
+import { Int64Tensor } from "../tensor/int64-tensor.js";
 import { Tensor } from "../tensor/tensor.js";
-import { attributeFailure, compareTensors, unravel, type CompareOptions, type Comparison, type Tolerance } from "./assert-close.js";
+import { attributeFailure, compareTensors, sameShape, unravel, type CompareOptions, type Comparison, type Tolerance } from "./assert-close.js";
 import { shapeMismatchMessage, tensorMismatchMessage, withItem } from "./message.js";
 
 /** torch.testing.assert_close's defaults for integer dtypes. */
@@ -70,9 +70,8 @@ export function compareAny(actual: FixtureTensor, expected: FixtureTensor, opts:
   if (actual instanceof Tensor && expected instanceof Tensor) return compareTensors(actual, expected, opts);
   const name = opts.name ?? "";
   const tol: Tolerance = { rtol: opts.rtol ?? INT64_TOLERANCE.rtol, atol: opts.atol ?? INT64_TOLERANCE.atol };
-  const sameShape = actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
-  if (!sameShape) return attributeFailure(expected, tol, name, shapeMismatchMessage(actual.shape, expected.shape));
-  if (actual.dtype !== expected.dtype || actual instanceof Tensor || expected instanceof Tensor) {
+  if (!sameShape(actual.shape, expected.shape)) return attributeFailure(expected, tol, name, shapeMismatchMessage(actual.shape, expected.shape));
+  if (!(actual instanceof Int64Tensor) || !(expected instanceof Int64Tensor)) {
     return attributeFailure(expected, tol, name, `The values for attribute 'dtype' do not match: ${dtypeName(actual)} != ${dtypeName(expected)}.`);
   }
   return compareInt64(actual, expected, tol, name);

@@ -4,7 +4,7 @@
  * reverse one). This is what shows whether rounding error grows along the sequence, which the
  * tensor-wide maximum cannot tell.
  */
-import { elementCloseness, type Tolerance } from "../../core/compare/assert-close.js";
+import { elementCloseness, sameShape, type Tolerance } from "../../core/compare/assert-close.js";
 import type { FixtureTensor, SequenceConfig } from "../../core/format/types.js";
 import { Tensor } from "../../core/tensor/tensor.js";
 
@@ -29,7 +29,7 @@ export function errorOverTime(
 ): ErrorOverTime | undefined {
   if (!(actual instanceof Tensor) || !(expected instanceof Tensor)) return undefined;
   const shape = expected.shape;
-  if (shape.length !== actual.shape.length || shape.some((d, i) => d !== actual.shape[i])) return undefined;
+  if (!sameShape(shape, actual.shape)) return undefined;
   if (shape.length !== 2 && shape.length !== 3) return undefined;
   const dirs = config.bidirectional ? 2 : 1;
   const features = shape[shape.length - 1] ?? 0;
