@@ -196,6 +196,7 @@ def int64_pairs() -> list[Pair]:
         Pair("int64-rel-first-1d", i([2, 10, 4]), i([1, 5, 4])),
         Pair("int64-neg-2d", i([[0, -3], [4, 9]]), i([[0, 3], [-4, 9]])),
         Pair("int64-atol-pass-1d", i([1, 3, 6]), i([1, 2, 5]), rtol=0.0, atol=1.0),
+        Pair("int64-zero-pass-1d", i([0, 3]), i([0, 2]), rtol=0.0, atol=1.0),
         Pair("int64-atol-fail-1d", i([1, 4, 6]), i([1, 2, 5]), rtol=0.0, atol=1.0),
         Pair("int64-rtol-1d", i([10, 22, 100]), i([10, 20, 80]), rtol=0.1, atol=0.0),
         Pair("int64-both-tol-1d", i([10, 23, 5]), i([10, 20, 3]), rtol=0.1, atol=1.0),

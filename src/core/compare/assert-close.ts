@@ -147,10 +147,15 @@ function requireTensors(owner: string, actual: unknown, expected: unknown): void
   }
 }
 
-/** An element's |a - e| as a share of its allowance: 0 equal, <= 1 close, Infinity non-finite. */
-function toleranceRatio(same: boolean, close: boolean, absDiff: number, allowed: number): number {
+/**
+ * An element's |a - e| as a share of its allowance: 0 equal, <= 1 close, Infinity when the
+ * difference is not finite (never close). A finite difference over a zero allowance is not close
+ * and divides to Infinity; a NaN allowance (0 * inf) only occurs beside an infinite expected
+ * value, whose difference from anything but itself is not finite.
+ */
+function toleranceRatio(same: boolean, absDiff: number, allowed: number): number {
   if (same) return 0;
-  if (!Number.isFinite(absDiff) || allowed === 0) return close ? 0 : Infinity;
+  if (!Number.isFinite(absDiff)) return Infinity;
   return absDiff / allowed;
 }
 
@@ -169,7 +174,7 @@ function judge(ai: number, ei: number, rtol: number, atol: number, round: (x: nu
   const absDiff = Math.abs(round(ai - ei));
   const allowed = round(atol + Math.abs(round(rtol * ei)));
   const close = same || (Number.isFinite(absDiff) && absDiff <= allowed);
-  return { same, absDiff, close, ratio: toleranceRatio(same, close, absDiff, allowed) };
+  return { same, absDiff, close, ratio: toleranceRatio(same, absDiff, allowed) };
 }
 
 /**

@@ -33,14 +33,15 @@ function compareInt64(actual: Int64Tensor, expected: Int64Tensor, tol: Tolerance
     const close = abs <= allowed;
     // torch reports integer relative differences in float32; |a - e| / 0 is inf.
     const rel = abs === 0 ? 0 : e === 0 ? Infinity : Math.fround(abs / Math.abs(e));
-    const ratio = abs === 0 ? 0 : allowed === 0 ? Infinity : abs / allowed;
+    const ratio = abs === 0 ? 0 : abs / allowed; // a difference over a zero allowance: Infinity
     if (ratio > worstRatio) [worstRatio, worstAt] = [ratio, i];
     if (abs > all.abs) [all.abs, all.absAt] = [abs, i];
     if (rel > all.rel) [all.rel, all.relAt] = [rel, i];
     if (close) continue;
     mismatched++;
-    if (mismatched === 1 || abs > mis.abs) [mis.abs, mis.absAt] = [abs, i];
-    if (mismatched === 1 || rel > mis.rel) [mis.rel, mis.relAt] = [rel, i];
+    // A mismatch's differences are > 0, so the first one always replaces the zeros it starts from.
+    if (abs > mis.abs) [mis.abs, mis.absAt] = [abs, i];
+    if (rel > mis.rel) [mis.rel, mis.relAt] = [rel, i];
   }
   const { abs: maxAbs, absAt: maxAbsAt, rel: maxRel, relAt: maxRelAt } = mismatched === 0 ? all : mis;
   const shape = [...expected.shape];
