@@ -21,6 +21,7 @@ export default defineConfig({
         "test/nn-*.test.ts",
         "test/hostile-wasm.test.ts",
         "test/hostile-tensor.test.ts",
+        "test/hostile-limits.test.ts",
         "test/parity.test.ts",
         "test/parity-negative.test.ts",
         "test/parity-negative-gated.test.ts",
