@@ -11,7 +11,7 @@ const fixtures = await Promise.all(manifestCases.map((c) => loadFixture(c)));
 
 describe("parameterCount equals the elements of torch's state_dict", () => {
   it("covers every module, bias, direction, several layers and proj_size", () => {
-    const configs = fixtures.map((f) => ({ module: f.module, ...(f.config as unknown as Record<string, unknown>) }));
+    const configs: Record<string, unknown>[] = fixtures.map((f) => ({ module: f.module, ...(f.config as unknown as Record<string, unknown>) }));
     for (const module of ["RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell"]) expect(configs.some((c) => c.module === module)).toBe(true);
     expect(configs.some((c) => c.bias === false)).toBe(true);
     expect(configs.some((c) => c.bidirectional === true && (c.num_layers as number) > 1)).toBe(true);
