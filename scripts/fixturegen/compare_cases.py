@@ -177,6 +177,7 @@ def pairs_for(dtype: torch.dtype) -> list[Pair]:
     add("scalar-nan-vs-zero-0d", t(NAN, dtype), t(0.0, dtype))
     add("scalar-equality-0d", t(1.5, dtype), t(1.0, dtype), rtol=0.0, atol=0.0)
     add("scalar-atol-only-0d", t(1.5, dtype), t(1.0, dtype), rtol=0.0, atol=1e-4)
+    add("scalar-rtol-only-0d", t(1.5, dtype), t(1.0, dtype), rtol=1e-3, atol=0.0)
     add("empty-1d", torch.zeros((0,), dtype=dtype), torch.zeros((0,), dtype=dtype))
     add("item-output-fail-2d", e2 + 1e-3, e2, item="output")
     add("item-h_n-pass-3d", e3.clone(), e3, item="h_n")

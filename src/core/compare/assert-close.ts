@@ -73,14 +73,12 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** The multi-index of flat element `flat` in a row-major `shape`. */
 export function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length).fill(0);
   let rest = flat;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d] ?? 1;
-    index[d] = rest % size;
+  return shape.reduceRight<number[]>((index, size) => {
+    index.unshift(rest % size);
     rest = Math.floor(rest / size);
-  }
-  return index;
+    return index;
+  }, []);
 }
 
 /** torch.max over a dim: NaN wins over every number, and the first of equal maxima is kept. */

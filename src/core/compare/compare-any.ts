@@ -31,9 +31,11 @@ function compareInt64(actual: Int64Tensor, expected: Int64Tensor, tol: Tolerance
     const abs = Math.abs(a - e);
     const allowed = tol.atol + tol.rtol * Math.abs(e);
     const close = abs <= allowed;
-    // torch reports integer relative differences in float32; |a - e| / 0 is inf.
-    const rel = abs === 0 ? 0 : e === 0 ? Infinity : Math.fround(abs / Math.abs(e));
-    const ratio = abs === 0 ? 0 : abs / allowed; // a difference over a zero allowance: Infinity
+    // torch reports integer relative differences in float32. A difference over a zero expected
+    // value or allowance divides to Infinity; an exact element's 0 / 0 is NaN, which never wins
+    // the `>` comparisons below, so it counts as the 0 it is.
+    const rel = Math.fround(abs / Math.abs(e));
+    const ratio = abs / allowed;
     if (ratio > worstRatio) [worstRatio, worstAt] = [ratio, i];
     if (abs > all.abs) [all.abs, all.absAt] = [abs, i];
     if (rel > all.rel) [all.rel, all.relAt] = [rel, i];

@@ -30,8 +30,8 @@ export function pyFloatRepr(x: number): string {
 /**
  * `f"{fraction:.1%}"` for the share of mismatched elements, 0 < fraction <= 1: Python multiplies
  * by 100 in double precision, then rounds the exact binary value of that product to one decimal,
- * ties to even. The product is a normal double in (0, 100], so its exact expansion m * 2^-k has
- * k >= 46 fraction digits (m * 5^k with the point k places from the right), always more than one.
+ * ties to even. The product is a normal double m · 2^-k in (0, 100] with k >= 46, so m · 5^k is
+ * the product times 10^k exactly, and integer division by 10^(k-1) splits it into tenths and rest.
  */
 export function pyPercent(fraction: number): string {
   const x = fraction * 100;
@@ -40,12 +40,13 @@ export function pyPercent(fraction: number): string {
   view.setFloat64(0, x);
   const bits = view.getBigUint64(0);
   const k = 1075 - Number(bits >> 52n);
-  const exact = (((bits & ((1n << 52n) - 1n)) | (1n << 52n)) * 5n ** BigInt(k)).toString().padStart(k + 1, "0");
-  const point = exact.length - k;
-  const kept = BigInt(exact.slice(0, point + 1));
-  const first = exact.charCodeAt(point + 1) - 48;
-  const roundUp = first > 5 || (first === 5 && (/[1-9]/.test(exact.slice(point + 2)) || kept % 2n === 1n));
-  const text = (roundUp ? kept + 1n : kept).toString().padStart(2, "0");
+  const scaled = ((bits & ((1n << 52n) - 1n)) | (1n << 52n)) * 5n ** BigInt(k); // x · 10^k, exactly
+  const unit = 10n ** BigInt(k - 1); // 0.1 in those units
+  const tenths = scaled / unit;
+  const rest = scaled % unit;
+  const half = unit / 2n;
+  const rounded = rest > half || (rest === half && tenths % 2n === 1n) ? tenths + 1n : tenths;
+  const text = rounded.toString().padStart(2, "0");
   return `${text.slice(0, -1)}.${text.slice(-1)}%`;
 }
 
