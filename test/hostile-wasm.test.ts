@@ -9,6 +9,8 @@ import { mulberry32 } from "../src/core/nn/parameters.js";
 import { RNN } from "../src/core/nn/rnn.js";
 import { Tensor } from "../src/core/tensor/tensor.js";
 
+const MUTATION = process.env.RNN_PARITY_MUTATION === "1";
+
 describe("addresses of 2 GiB and more", () => {
   it("align16 and roundUp4 are exact past 2^31 and 2^32", () => {
     for (const n of [2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 15, 2 ** 32 + 3, 3 * 2 ** 32 + 5]) {
@@ -60,23 +62,29 @@ describe("thousands of live modules", () => {
     for (let i = 0; i < x.data.length; i++) x.data[i] = random() - 0.5;
     const runLayer = vi.spyOn(WasmLayerEngine.prototype, "runDirection");
     const live: RNN[] = [];
+    // Under mutation testing (instrumented, 74 s for 20,000 on a busy machine) 2,000 modules: each
+    // surviving module mutant re-runs this test; the reservation failure past ~12,950 is also
+    // forced directly below (reserve mocked to fail). The time bounds hold only uninstrumented.
+    const count = MUTATION ? 2000 : 20_000;
     const start = performance.now();
     let slowest = 0;
     let first: Float32Array | Float64Array | undefined;
-    for (let i = 0; i < 20_000; i++) {
+    for (let i = 0; i < count; i++) {
       const m = new RNN(options);
       const t = performance.now();
       const [out] = m.forward(x);
       slowest = Math.max(slowest, performance.now() - t);
       first ??= out.data;
-      if (i % 4999 === 0) expect(out.data).toEqual(first);
+      if (i % 499 === 0) expect(out.data).toEqual(first);
       live.push(m);
     }
     const elapsed = performance.now() - start;
-    expect(runLayer).toHaveBeenCalledTimes(20_000);
+    expect(runLayer).toHaveBeenCalledTimes(count);
     runLayer.mockRestore();
-    expect(elapsed).toBeLessThan(60_000);
-    expect(slowest).toBeLessThan(1000);
+    if (!MUTATION) {
+      expect(elapsed).toBeLessThan(60_000);
+      expect(slowest).toBeLessThan(1000);
+    }
     // Alternating modules repack their weights into the shared memory: still the right bits.
     const a = new RNN({ ...options, seed: 1 });
     const b = new RNN({ ...options, seed: 2 });
