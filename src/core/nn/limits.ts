@@ -29,22 +29,19 @@ export interface ModuleSize {
   projSize?: number;
 }
 
-/** Parameter elements of `owner` with these sizes, as torch allocates them (a double: exact here). */
+/**
+ * Parameter elements of `owner` with these sizes, as torch allocates them. In closed form, not a
+ * walk over the layers (numLayers may be 1e9): every layer after the first has the same inputs,
+ * D · out. Exact in doubles up to 2^53, far above the limit the result is judged against.
+ */
 export function parameterCount(owner: string, size: ModuleSize): number {
   const gates = GATES[owner] ?? 1;
   const H = size.hiddenSize;
   const P = size.projSize ?? 0;
   const out = P > 0 ? P : H;
   const D = size.bidirectional === true ? 2 : 1;
-  let total = 0;
-  for (let layer = 0; layer < (size.numLayers ?? 1); layer++) {
-    const input = layer === 0 ? size.inputSize : D * out;
-    const perDirection = gates * H * input + gates * H * out + (size.bias ? 2 * gates * H : 0) + (P > 0 ? P * H : 0);
-    total += D * perDirection;
-    // Past the limit already: no need to walk a billion layers.
-    if (total > MAX_MODULE_PARAMETERS) return total;
-  }
-  return total;
+  const perDirection = (input: number): number => gates * H * input + gates * H * out + (size.bias ? 2 * gates * H : 0) + P * H;
+  return D * (perDirection(size.inputSize) + ((size.numLayers ?? 1) - 1) * perDirection(D * out));
 }
 
 /** Throws one ModuleError line when a size is over its limit; the resolvers call it last. */
