@@ -1,5 +1,5 @@
 import type { FloatArray } from "../tensor/dtype.js";
-import { sigmoid } from "./activation.js";
+import { sigmoidF64 as sigmoid } from "./tanh-f64.js";
 import { gemmABt } from "./gemm.js";
 import type { GateFamily, LayerWeights } from "./recurrent-layer.js";
 import { sigmoidF32, tanhF32 } from "./tanh-f32.js";

@@ -143,7 +143,7 @@ export function runLayerDirection(a: DirectionArgs, buf: DirectionBuffers): void
   const { schedule, family, hiddenSize: H, stateSize: S, weights, output, outputLd: ldo, outputCol: col } = a;
   const { seqLen, batch, rows, stride } = schedule;
   const GH = family.gates * H;
-  if (rows > 0) gemmABt(rows, GH, a.inputSize, buf.input, 0, a.inputSize, weights.wIh, 0, a.inputSize, weights.bIh, buf.ih, 0, GH);
+  gemmABt(rows, GH, a.inputSize, buf.input, 0, a.inputSize, weights.wIh, 0, a.inputSize, weights.bIh, buf.ih, 0, GH);
   const h = buf.h;
   const c = buf.c;
   copy(a.h0, a.h0Offset, h, 0, batch * S);

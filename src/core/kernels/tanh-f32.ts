@@ -80,7 +80,7 @@ export function tanhF32(x: number): number {
   }
   // |x| >= 9.1: 1 - tanh < 2.5e-8, under half a float32 ulp of 1, so the float32 result is ±1.
   if (a >= 9.1) return x > 0 ? 1 : -1;
-  if (!(a === a)) return x; // NaN (a comparison with NaN is false, so it got here)
+  // NaN fails both comparisons above and propagates through the formula below.
   // e = exp(-2x), from the signed x (not |x|): that keeps the sign out of a branch the CPU would mispredict.
   const e = expF64(-2 * x);
   return (1 - e) / (1 + e);

@@ -31,7 +31,7 @@ const POW2_HALF = new Float64Array(1054).map((_, i) => pow2(i - 540));
 export function expFull(y: number): number {
   if (y > 710) return Infinity;
   if (y < -746) return 0;
-  if (!(y === y)) return y;
+  // NaN passes the tests above and propagates: floor(NaN) is NaN, and an int conversion of it 0.
   const k = Math.floor(y * INV_LN2_32 + 0.5);
   const r = y - k * LN2_32_HI - k * LN2_32_LO_FULL;
   const m = k >> 5;
@@ -53,7 +53,7 @@ export function tanhF64(x: number): number {
   }
   // |x| >= 20: 1 − tanh < 8.5e-18, under half an ulp of 1 (2^-54), so the result is ±1.
   if (a >= 20) return x > 0 ? 1 : -1;
-  if (!(a === a)) return x;
+  // NaN fails both comparisons above and propagates through expFull.
   const e = expFull(-2 * x);
   return (1 - e) / (1 + e);
 }

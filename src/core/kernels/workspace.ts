@@ -14,7 +14,6 @@ export const Slot = {
   Hx: 7,
   Cx: 8,
 } as const;
-const SLOTS = 9;
 export type Slot = (typeof Slot)[keyof typeof Slot];
 
 /**
@@ -23,7 +22,7 @@ export type Slot = (typeof Slot)[keyof typeof Slot];
  * kernels only touch the prefix they need.
  */
 export class Workspace {
-  private readonly buffers: (FloatArray | undefined)[] = new Array<FloatArray | undefined>(SLOTS).fill(undefined);
+  private readonly buffers: (FloatArray | undefined)[] = [];
 
   constructor(readonly dtype: DType) {}
 
