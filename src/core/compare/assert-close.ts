@@ -5,7 +5,7 @@
  */
 import { RnnParityError } from "../errors.js";
 import type { DType } from "../tensor/dtype.js";
-import { tensorProblem, type Tensor } from "../tensor/tensor.js";
+import { sameShape, tensorProblem, type Tensor } from "../tensor/tensor.js";
 import {
   dtypeMismatchMessage,
   scalarMismatchMessage,
@@ -64,11 +64,6 @@ export interface Comparison {
   passed: boolean;
   /** assert_close's message; "" when passed. */
   message: string;
-}
-
-/** torch's shape check: the same number of dims, each the same size. */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** The multi-index of flat element `flat` in a row-major `shape`. */
@@ -218,7 +213,10 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
   const relMis = new ArgMax();
   let worstRatio = 0;
   let worstFlat = 0;
-  e.forEach((ei, i) => {
+  // A plain loop, not e.forEach: the callback doubled this function's time (2M float32 elements:
+  // about 45 ms against 25 ms).
+  for (let i = 0; i < total; i++) {
+    const ei = e[i] as number;
     const { same, absDiff, close, ratio } = judge(a[i] as number, ei, rtol, atol, round);
     const relDiff = round(absDiff / Math.abs(ei));
     if (close) {
@@ -235,7 +233,7 @@ export function compareTensors(actual: Tensor, expected: Tensor, opts: CompareOp
       worstRatio = ratio;
       worstFlat = i;
     }
-  });
+  }
 
   const passed = mismatched === 0;
   const abs = passed ? absAll : absMis;

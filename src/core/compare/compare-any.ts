@@ -5,8 +5,8 @@
  */
 import type { FixtureTensor } from "../format/types.js";
 import { Int64Tensor } from "../tensor/int64-tensor.js";
-import { Tensor } from "../tensor/tensor.js";
-import { attributeFailure, compareTensors, sameShape, unravel, type CompareOptions, type Comparison, type Tolerance } from "./assert-close.js";
+import { Tensor, sameShape } from "../tensor/tensor.js";
+import { attributeFailure, compareTensors, unravel, type CompareOptions, type Comparison, type Tolerance } from "./assert-close.js";
 import { shapeMismatchMessage, tensorMismatchMessage, withItem } from "./message.js";
 
 /** torch.testing.assert_close's defaults for integer dtypes. */

@@ -1,6 +1,6 @@
 import { ModuleError } from "../errors.js";
 import type { DType } from "../tensor/dtype.js";
-import { formatShape, type Tensor } from "../tensor/tensor.js";
+import { formatShape, sameShape, type Tensor } from "../tensor/tensor.js";
 import { pythonTuple, requireDtype } from "./checks.js";
 
 /** What forward was given: a 3-D batch, a 2-D unbatched sequence, or a PackedSequence. */
@@ -60,10 +60,6 @@ export function lstmMessages(): StateMessages {
     },
     stateSize: (index, expected, got) => `Expected hidden[${index}] size ${expected}, got ${got}`,
   };
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /**

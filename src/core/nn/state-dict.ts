@@ -1,5 +1,5 @@
 import { StateDictError } from "../errors.js";
-import { Tensor, formatShape } from "../tensor/tensor.js";
+import { Tensor, formatShape, sameShape } from "../tensor/tensor.js";
 
 function isTensorLike(value: unknown): value is Tensor {
   if (value instanceof Tensor) return true;
@@ -7,10 +7,6 @@ function isTensorLike(value: unknown): value is Tensor {
   if (typeof value !== "object" || value === null) return false;
   const v = value as { data?: unknown; shape?: unknown };
   return (v.data instanceof Float32Array || v.data instanceof Float64Array) && Array.isArray(v.shape);
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function quoted(keys: readonly string[]): string {

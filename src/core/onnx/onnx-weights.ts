@@ -13,7 +13,7 @@
  */
 import { FixtureError } from "../errors.js";
 import type { DType } from "../tensor/dtype.js";
-import { type Tensor, formatShape } from "../tensor/tensor.js";
+import { type Tensor, formatShape, sameShape } from "../tensor/tensor.js";
 import { expectedStateDictShapes, layerSuffix } from "../format/state-dict-layout.js";
 import { isSequenceModule, type ModuleName, type SequenceConfig, type TorchConfig, type TorchRNNConfig } from "../format/types.js";
 import { graphOf, tensorDims, type OnnxModelProto } from "./onnx-proto.js";
@@ -32,10 +32,6 @@ export interface OnnxStateDictOptions {
 /** Parameter names and shapes of a torch module, in state_dict order. */
 export function expectedParameters(module: ModuleName, config: TorchConfig): Map<string, number[]> {
   return new Map([...expectedStateDictShapes(module, config)].map(([k, shape]) => [k, [...shape]]));
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** Layout 1: every torch key is a constant of the graph under its own name. */

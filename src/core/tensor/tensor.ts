@@ -9,6 +9,11 @@ export function numel(shape: readonly number[]): number {
   return n;
 }
 
+/** torch's shape check: the same number of dims, each the same size. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }

@@ -4,9 +4,9 @@
  * reverse one). This is what shows whether rounding error grows along the sequence, which the
  * tensor-wide maximum cannot tell.
  */
-import { elementCloseness, sameShape, type Tolerance } from "../../core/compare/assert-close.js";
+import { elementCloseness, type Tolerance } from "../../core/compare/assert-close.js";
 import type { FixtureTensor, SequenceConfig } from "../../core/format/types.js";
-import { Tensor } from "../../core/tensor/tensor.js";
+import { Tensor, sameShape } from "../../core/tensor/tensor.js";
 
 export interface ErrorOverTime {
   /** "forward", then "reverse" for a bidirectional module. */
