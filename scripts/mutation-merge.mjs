@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Merges Stryker JSON reports (mutation-testing-report-schema) of runs over disjoint src/ files
-// into one: a folder run with its own --incrementalFile (run beside another on the same
-// checkout) joins .stryker/incremental.json and reports/mutation/mutation.json this way. Files of
+// into one: .ci/mutation joins its two groups' reports (core.json, harness.json) into
+// reports/mutation/mutation.json this way. Files of
 // later reports replace earlier ones; test files are united by test id (the vitest runner's ids
 // name the test file and the test, so they agree between runs of one suite).
 //   node scripts/mutation-merge.mjs OUT.json IN1.json IN2.json ...
