@@ -13,13 +13,12 @@
  * packed weights would give exactly the first run's output.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { compareAny } from "../src/core/compare/compare-any.js";
 import type { Fixture, FixtureTensor, ManifestCase } from "../src/core/format/types.js";
 import { WasmLayerEngine } from "../src/core/kernels/wasm-layer.js";
 import { WasmRnnEngine } from "../src/core/kernels/wasm-rnn.js";
 import { moduleFromTorchConfig } from "../src/core/nn/from-torch.js";
 import { runModule } from "../src/core/oracle/typescript.js";
-import { loadFixture, manifestCases } from "./helpers/cases.js";
+import { failingOutputs, loadFixture, manifestCases } from "./helpers/cases.js";
 
 type Path = "wasm-f32x4" | "wasm-f64x2" | "scalar";
 
@@ -34,16 +33,6 @@ function pathOf(run: () => void): Path {
     f32.mockRestore();
     f64.mockRestore();
   }
-}
-
-/** Names of the outputs torch's fixture holds that failed assert_close (empty: all passed). */
-function failing(actual: Record<string, FixtureTensor>, f: Fixture): string[] {
-  return Object.entries(f.outputs)
-    .filter(([name, expected]) => {
-      const a = actual[name];
-      return a === undefined || !compareAny(a, expected, { name }).passed;
-    })
-    .map(([name]) => name);
 }
 
 const fixtures = new Map(await Promise.all(manifestCases.map(async (c) => [c.name, await loadFixture(c)] as const)));
@@ -90,11 +79,11 @@ describe("loadStateDict after a forward: the next forward follows the new weight
     const m = moduleFromTorchConfig(f.module, f.config, f.dtype);
     const before = runModule(m, f);
     // Our fresh weights are not torch's: the first run must fail, or staleness would go unseen.
-    expect(failing(before, f)).not.toEqual([]);
+    expect(failingOutputs(before, f)).not.toEqual([]);
     m.loadStateDict(f.stateDict);
     let after: Record<string, FixtureTensor> = {};
     expect(pathOf(() => (after = runModule(m, f)))).toBe(pathByCase.get(c.name));
-    expect(failing(after, f)).toEqual([]);
+    expect(failingOutputs(after, f)).toEqual([]);
   });
 });
 
@@ -112,7 +101,7 @@ describe("two modules taking turns on the shared WebAssembly memory", () => {
         m.loadStateDict(f.stateDict);
         return { f, m };
       });
-      for (const { f, m } of [a!, b!, a!, b!]) expect(failing(runModule(m, f), f)).toEqual([]);
+      for (const { f, m } of [a!, b!, a!, b!]) expect(failingOutputs(runModule(m, f), f)).toEqual([]);
     });
   }
 });

@@ -6,11 +6,10 @@
  * here as a mismatch, where a fresh module per fixture (the parity suite) cannot see it.
  */
 import { describe, expect, it } from "vitest";
-import { compareAny } from "../src/core/compare/compare-any.js";
 import type { Fixture } from "../src/core/format/types.js";
 import { moduleFromTorchConfig } from "../src/core/nn/from-torch.js";
 import { runModule } from "../src/core/oracle/typescript.js";
-import { loadFixture, manifestCases } from "./helpers/cases.js";
+import { failingOutputs, loadFixture, manifestCases } from "./helpers/cases.js";
 
 const fixtures = await Promise.all(manifestCases.map((c) => loadFixture(c)));
 const inputSize = (f: Fixture): number => Object.values(f.inputs).reduce((n, t) => n + t.data.length, 0);
@@ -30,11 +29,7 @@ function failures(order: readonly Fixture[]): string[] {
   const bad: string[] = [];
   for (const f of order) {
     m.loadStateDict(f.stateDict);
-    const out = runModule(m, f);
-    for (const [name, expected] of Object.entries(f.outputs)) {
-      const actual = out[name];
-      if (actual === undefined || !compareAny(actual, expected, { name }).passed) bad.push(`${f.name} ${name}`);
-    }
+    bad.push(...failingOutputs(runModule(m, f), f).map((name) => `${f.name} ${name}`));
   }
   return bad;
 }

@@ -4,6 +4,7 @@
  * tests of every oracle.
  */
 import { join } from "node:path";
+import { compareAny } from "../../src/core/compare/compare-any.js";
 import type { Fixture, FixtureTensor, ManifestCase } from "../../src/core/format/types.js";
 import { fixtureOutputNames } from "../../src/core/format/types.js";
 import { DEFAULT_FIXTURES_DIR, readManifest } from "../../src/node/readers/manifest.js";
@@ -64,4 +65,14 @@ export function memoOracle(run: Oracle<Record<string, FixtureTensor>>): (entry: 
 /** The heading a parity failure starts with: which case and which tensor, then torch's message. */
 export function failureHeading(oracle: string, entry: ManifestCase, tensor: string): string {
   return `torch vs ${oracle} › ${entry.name} › ${tensor} (${entry.module} ${JSON.stringify(entry.config)})`;
+}
+
+/** Names of the outputs torch's fixture holds that our `actual` misses or fails assert_close on (empty: all passed). */
+export function failingOutputs(actual: Readonly<Record<string, FixtureTensor>>, f: Fixture): string[] {
+  return Object.entries(f.outputs)
+    .filter(([name, expected]) => {
+      const a = actual[name];
+      return a === undefined || !compareAny(a, expected, { name }).passed;
+    })
+    .map(([name]) => name);
 }
