@@ -29,7 +29,7 @@ function sequencesOf(f: Fixture): Tensor[] {
   const [d0, d1] = input.shape as [number, number];
   const width = input.data.length / (d0 * d1);
   return lengths.map((len, b) => {
-    const out = new Tensor(input.dtype === "float32" ? new Float32Array(len * width) : new Float64Array(len * width), [len, width]);
+    const out = Tensor.zeros([len, width], input.dtype);
     for (let t = 0; t < len; t++) {
       const row = batchFirst ? b * d1 + t : t * d1 + b;
       out.data.set(input.data.subarray(row * width, (row + 1) * width), t * width);
