@@ -4,6 +4,7 @@
  * none of them (stale: a failing test of their own) or whose oracle is not run (not exercised).
  */
 import { globToRegExp } from "../node/cli/filter.js";
+import { fits } from "../node/expectations/apply.js";
 import type { ExpectedFailure } from "../node/expectations/file.js";
 import type { OracleName, RequestedOracle } from "../node/report/model.js";
 import { fixtureOutputNames, onnxOutputNames, type ModuleName, type Packing, type TorchConfig } from "../core/format/types.js";
@@ -57,8 +58,7 @@ export function entryScopes(entries: readonly ExpectedFailure[], cases: readonly
   const claimed = new Set<number>();
   for (const c of cases) {
     for (const t of tests(c)) {
-      if (t.oracle === "onnxruntime-vs-torch") continue;
-      const i = entries.findIndex((e, k) => (e.oracle === undefined || e.oracle === t.oracle) && (e.tensor === undefined || e.tensor === t.tensor) && (patterns[k] as RegExp).test(c.name));
+      const i = entries.findIndex((e, k) => fits(e, patterns[k] as RegExp, { oracle: t.oracle, tensor: t.tensor, case: c.name }));
       if (i >= 0) claimed.add(i);
     }
   }
