@@ -27,8 +27,9 @@ generator (python -m fixturegen.generate) into a temporary folder next to fixtur
 case of the matrix is there with the sha256 its manifest records, and only then swaps it in.
 Reports which files are byte-identical to the previous fixtures. On the repository's own fixtures/
 it also rewrites (or, with --verify, checks) test/data/assert-close-cases.msgpack, torch's verdicts
-and messages that the comparison tests check src/compare against, and test/data/onnx-backend/, ONNX's
-own LSTM/GRU backend test models with onnxruntime's outputs.
+and messages that the comparison tests check src/compare against, test/data/torch-errors.json, the
+messages torch raises for bad calls that src/core/nn words as torch does, and test/data/onnx-backend/,
+ONNX's own LSTM/GRU backend test models with onnxruntime's outputs.
 
 Options:
   --verify              regenerate into a temporary folder and compare with the committed
@@ -49,6 +50,7 @@ Environment:
   RNN_PARITY_ONNX_BACKEND   shell command replacing "python -m fixturegen.onnx_backend"
   RNN_PARITY_SAFETENSORS    shell command replacing "python -m fixturegen.safetensors_cases"
   RNN_PARITY_ROUNDING       shell command replacing "python -m fixturegen.rounding_cases"
+  RNN_PARITY_TORCH_ERRORS   shell command replacing "python -m fixturegen.torch_errors"
 
 Exit status: 0 success, 1 generation or verification failed, 2 bad usage.`;
 
@@ -193,6 +195,8 @@ async function main() {
   const safetensorsTool = () => pythonTool("RNN_PARITY_SAFETENSORS", "fixturegen.safetensors_cases");
   const roundingDir = path.join(repoRoot, "test", "data", "rounding");
   const roundingTool = () => pythonTool("RNN_PARITY_ROUNDING", "fixturegen.rounding_cases");
+  const torchErrorsFile = path.join(repoRoot, "test", "data", "torch-errors.json");
+  const torchErrorsTool = () => pythonTool("RNN_PARITY_TORCH_ERRORS", "fixturegen.torch_errors");
   const skipOnnx = opts["skip-onnx"] ? ["--skip-onnx"] : [];
   const generator = await pythonTool("RNN_PARITY_GENERATOR", "fixturegen.generate");
   const listed = await run("generator --list", withArgs(generator, ["--list"]), { capture: true });
@@ -227,6 +231,7 @@ async function main() {
         await run("ONNX backend models check", withArgs(await backendTool(), ["--check", backendDir]));
         await run("safetensors files check", withArgs(await safetensorsTool(), ["--check", safetensorsDir]));
         await run("rounding cases check", withArgs(await roundingTool(), ["--check", roundingDir]));
+        await run("torch error messages check", withArgs(await torchErrorsTool(), ["--check", torchErrorsFile]));
       }
       return 0;
     }
@@ -239,6 +244,7 @@ async function main() {
       await run("ONNX backend models", withArgs(await backendTool(), ["--out", backendDir]));
       await run("safetensors files", withArgs(await safetensorsTool(), ["--out", safetensorsDir]));
       await run("rounding cases", withArgs(await roundingTool(), ["--out", roundingDir]));
+      await run("torch error messages", withArgs(await torchErrorsTool(), ["--out", torchErrorsFile]));
     }
     swapIn(fixturesDir, tmpDir);
     console.error(`fixtures: wrote ${expectedNames.length} cases to ${fixturesDir}`);

@@ -111,7 +111,7 @@ describe("state_dict keys, order and shapes are torch's", () => {
     const g = new GRUCell({ inputSize: 3, hiddenSize: 5 });
     const wrong = { ...g.stateDict(), weight_hh: new LSTMCell({ inputSize: 3, hiddenSize: 5 }).stateDict().weight_hh! };
     expect(() => g.loadStateDict(wrong)).toThrow(
-      "Error(s) in loading state_dict for GRUCell: size mismatch for weight_hh: copying a param with shape [20, 5] from checkpoint, the shape in current model is [15, 5].",
+      "Error(s) in loading state_dict for GRUCell: size mismatch for weight_hh: copying a param with shape torch.Size([20, 5]) from checkpoint, the shape in current model is torch.Size([15, 5]).",
     );
   });
 

@@ -46,11 +46,11 @@ describe("loadStateDict refuses what is not a state dict", () => {
   it("a same-rank shape that differs in one dim, and one of the right shape with too few elements", () => {
     const state = { ...cell().stateDict(), weight_ih: Tensor.zeros([3, 3]) };
     expect(refused(state)).toBe(
-      `${prefix}size mismatch for weight_ih: copying a param with shape [3, 3] from checkpoint, the shape in current model is [3, 2].`,
+      `${prefix}size mismatch for weight_ih: copying a param with shape torch.Size([3, 3]) from checkpoint, the shape in current model is torch.Size([3, 2]).`,
     );
     const short = { ...cell().stateDict(), bias_ih: { data: new Float32Array(2), shape: [3] } };
     expect(refused(short)).toBe(
-      `${prefix}size mismatch for bias_ih: copying a param with shape [3] from checkpoint, the shape in current model is [3].`,
+      `${prefix}size mismatch for bias_ih: copying a param with shape torch.Size([3]) from checkpoint, the shape in current model is torch.Size([3]).`,
     );
   });
 

@@ -18,8 +18,8 @@ describe("loadStateDict (strict)", () => {
       new StateDictError(
         'Error(s) in loading state_dict for RNN: Missing key(s) in state_dict: "bias_ih_l0". ' +
           'Unexpected key(s) in state_dict: "foo". ' +
-          "size mismatch for weight_ih_l0: copying a param with shape [6, 4] from checkpoint, the shape in current model is [6, 3]. " +
-          "size mismatch for weight_hh_l0: copying a param with shape [7, 6] from checkpoint, the shape in current model is [6, 6].",
+          "size mismatch for weight_ih_l0: copying a param with shape torch.Size([6, 4]) from checkpoint, the shape in current model is torch.Size([6, 3]). " +
+          "size mismatch for weight_hh_l0: copying a param with shape torch.Size([7, 6]) from checkpoint, the shape in current model is torch.Size([6, 6]).",
       ),
     );
   });
@@ -47,7 +47,7 @@ describe("loadStateDict (strict)", () => {
     const sd = { ...c.stateDict(), weight_ih: zeros([6, 4]) };
     expect(() => c.loadStateDict(sd)).toThrow(
       new StateDictError(
-        "Error(s) in loading state_dict for RNNCell: size mismatch for weight_ih: copying a param with shape [6, 4] from checkpoint, the shape in current model is [6, 3].",
+        "Error(s) in loading state_dict for RNNCell: size mismatch for weight_ih: copying a param with shape torch.Size([6, 4]) from checkpoint, the shape in current model is torch.Size([6, 3]).",
       ),
     );
   });
@@ -55,7 +55,7 @@ describe("loadStateDict (strict)", () => {
   it("catches a same-size tensor of the wrong shape (transposed weight)", () => {
     const m = new RNN({ inputSize: 3, hiddenSize: 6 });
     const sd = { ...m.stateDict(), weight_ih_l0: zeros([3, 6]) };
-    expect(() => m.loadStateDict(sd)).toThrow("size mismatch for weight_ih_l0: copying a param with shape [3, 6]");
+    expect(() => m.loadStateDict(sd)).toThrow("size mismatch for weight_ih_l0: copying a param with shape torch.Size([3, 6])");
   });
 
   it("rejects a value that is not a tensor", () => {

@@ -23,6 +23,9 @@ function quoted(keys: readonly string[]): string {
  * A tensor of the other dtype is cast into the parameter, as torch's `param.copy_(input)` does
  * (float64 → float32 rounds to nearest even); the module's dtype never changes.
  */
+/** A shape as torch prints one in these messages: torch.Size([16, 3]). */
+const torchSize = (shape: readonly number[]): string => `torch.Size(${formatShape(shape)})`;
+
 export function loadStateDictStrict(
   moduleName: string,
   params: ReadonlyMap<string, Tensor>,
@@ -48,7 +51,7 @@ export function loadStateDictStrict(
     }
     if (!sameShape(value.shape, param.shape) || value.data.length !== param.data.length) {
       problems.push(
-        `size mismatch for ${name}: copying a param with shape ${formatShape(value.shape)} from checkpoint, the shape in current model is ${formatShape(param.shape)}.`,
+        `size mismatch for ${name}: copying a param with shape ${torchSize(value.shape)} from checkpoint, the shape in current model is ${torchSize(param.shape)}.`,
       );
     }
   }
