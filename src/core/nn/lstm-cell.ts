@@ -1,6 +1,6 @@
 import { ModuleError } from "../errors.js";
 import { lstmFamily } from "../kernels/lstm-step.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { typeName, type Tensor } from "../tensor/tensor.js";
 import { RecurrentCell } from "./cell.js";
 import { resolveGatedCellOptions, type LSTMCellOptions } from "./options.js";
 
@@ -26,7 +26,7 @@ export class LSTMCell extends RecurrentCell {
 /** torch takes any pair; a JS caller may pass one tensor or a longer list, say so plainly. */
 export function requirePair(owner: string, hx: unknown): asserts hx is readonly [Tensor, Tensor] {
   if (!Array.isArray(hx) || hx.length !== 2) {
-    const got = Array.isArray(hx) ? `an array of length ${hx.length}` : hx === null ? "null" : typeof hx;
+    const got = Array.isArray(hx) ? `an array of length ${hx.length}` : typeName(hx);
     throw new ModuleError(`${owner}: expected hx to be a pair [h, c] of Tensors, got ${got}`);
   }
 }

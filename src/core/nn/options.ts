@@ -2,6 +2,7 @@ import { ModuleError } from "../errors.js";
 import { checkModuleSize } from "./limits.js";
 import { isNonlinearity, type Nonlinearity } from "../kernels/activation.js";
 import { isDType, type DType } from "../tensor/dtype.js";
+import { typeName } from "../tensor/tensor.js";
 
 /** Options of {@link RNNCell}, torch.nn.RNNCell's keyword arguments in camelCase. */
 export interface RNNCellOptions {
@@ -112,9 +113,6 @@ export function rejectUnknownKeys(owner: string, options: object, known: readonl
   }
 }
 
-function typeName(value: unknown): string {
-  return value === null ? "null" : typeof value;
-}
 
 function positiveInteger(name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {

@@ -1,7 +1,7 @@
 import { ModuleError } from "../errors.js";
 import { allocate, type DType } from "../tensor/dtype.js";
 import { Int64Tensor } from "../tensor/int64-tensor.js";
-import { Tensor, formatShape, numel } from "../tensor/tensor.js";
+import { Tensor, formatShape, numel, typeName } from "../tensor/tensor.js";
 import { requireTensor } from "./checks.js";
 import { rejectUnknownKeys } from "./options.js";
 import { PackedSequence, isPackedSequence, validatePackedSequence } from "./packed-sequence.js";
@@ -33,14 +33,21 @@ export interface PadPackedOptions {
 /** A snake_case `batch_first: true` silently ignored would pack the wrong axis; refuse unknown keys. */
 function readOptions(owner: string, options: unknown, known: readonly string[]): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new ModuleError(`${owner}: options must be an object, got ${options === null ? "null" : typeof options}`);
+    throw new ModuleError(`${owner}: options must be an object, got ${typeName(options)}`);
   }
   rejectUnknownKeys(owner, options, known);
 }
 
+/** Only undefined takes the default: a null is refused like any other wrong type, never read as "unset". */
 function flag(owner: string, name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== "boolean") throw new ModuleError(`${owner}: ${name} should be of type boolean, got: ${value === null ? "null" : typeof value}`);
+  if (typeof value !== "boolean") throw new ModuleError(`${owner}: ${name} should be of type boolean, got: ${typeName(value)}`);
+  return value;
+}
+
+function paddingValueOf(owner: string, value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== "number") throw new ModuleError(`${owner}: paddingValue should be a number, got: ${typeName(value)}`);
   return value;
 }
 
@@ -70,7 +77,8 @@ function lengthList(owner: string, lengths: unknown): number[] {
 
 /** torch.sort(lengths, descending=True) on CPU is stable: ties keep the caller's order. */
 function sortDescending(lengths: readonly number[]): number[] {
-  return lengths.map((_, i) => i).sort((a, b) => lengths[b]! - lengths[a]! || a - b);
+  // Array.prototype.sort is stable, so ties keep their index order with no tie-breaker.
+  return lengths.map((_, i) => i).sort((a, b) => lengths[b]! - lengths[a]!);
 }
 
 /**
@@ -137,11 +145,10 @@ export function padPackedSequence(sequence: PackedSequence, options: PadPackedOp
   validatePackedSequence(owner, sequence);
   readOptions(owner, options, ["batchFirst", "paddingValue", "totalLength"]);
   const batchFirst = flag(owner, "batchFirst", options.batchFirst, false);
-  const paddingValue = options.paddingValue ?? 0;
-  if (typeof paddingValue !== "number") throw new ModuleError(`${owner}: paddingValue should be a number, got: ${typeof paddingValue}`);
+  const paddingValue = paddingValueOf(owner, options.paddingValue);
   const { batchSizes, data } = sequence;
   const maxLen = batchSizes.length;
-  const total = options.totalLength ?? maxLen;
+  const total = options.totalLength === undefined ? maxLen : options.totalLength;
   if (typeof total !== "number" || !Number.isSafeInteger(total)) {
     throw new ModuleError(`${owner}: totalLength should be an integer, got: ${String(total)}`);
   }
@@ -183,8 +190,7 @@ export function padSequence(sequences: readonly Tensor[], options: { batchFirst?
   if (sequences.length === 0) throw new ModuleError("received an empty list of sequences");
   readOptions(owner, options, ["batchFirst", "paddingValue"]);
   const batchFirst = flag(owner, "batchFirst", options.batchFirst, false);
-  const paddingValue = options.paddingValue ?? 0;
-  if (typeof paddingValue !== "number") throw new ModuleError(`${owner}: paddingValue should be a number, got: ${typeof paddingValue}`);
+  const paddingValue = paddingValueOf(owner, options.paddingValue);
   sequences.forEach((t, i) => requireTensor(owner, `sequences[${i}]`, t));
   const first = sequences[0]!;
   if (first.ndim === 0) throw new ModuleError(`${owner}: sequences[0] is 0-D; each sequence needs a leading length dimension`);

@@ -1,5 +1,5 @@
 import { StateDictError } from "../errors.js";
-import { Tensor, formatShape, sameShape } from "../tensor/tensor.js";
+import { Tensor, formatShape, sameShape, typeName } from "../tensor/tensor.js";
 
 function isTensorLike(value: unknown): value is Tensor {
   if (value instanceof Tensor) return true;
@@ -32,7 +32,7 @@ export function loadStateDictStrict(
   stateDict: Readonly<Record<string, unknown>>,
 ): void {
   if (typeof stateDict !== "object" || stateDict === null) {
-    throw new StateDictError(`Error(s) in loading state_dict for ${moduleName}: expected an object of tensors, got ${stateDict === null ? "null" : typeof stateDict}.`);
+    throw new StateDictError(`Error(s) in loading state_dict for ${moduleName}: expected an object of tensors, got ${typeName(stateDict)}.`);
   }
   const missing: string[] = [];
   const problems: string[] = [];
@@ -45,7 +45,7 @@ export function loadStateDictStrict(
     const value = stateDict[name];
     if (!isTensorLike(value)) {
       problems.push(
-        `While copying the parameter named "${name}", expected a Tensor from checkpoint but received ${value === null ? "null" : typeof value}.`,
+        `While copying the parameter named "${name}", expected a Tensor from checkpoint but received ${typeName(value)}.`,
       );
       continue;
     }

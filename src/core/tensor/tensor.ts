@@ -25,7 +25,8 @@ function floatDtype(data: unknown): DType | null {
   return null;
 }
 
-function describeValue(value: unknown): string {
+/** typeof, except that null is "null": how refusals name a value of the wrong type. */
+export function typeName(value: unknown): string {
   return value === null ? "null" : typeof value;
 }
 
@@ -38,7 +39,7 @@ function describeValue(value: unknown): string {
  * shape and would read past, or short of, the data (a stale input on the WebAssembly path).
  */
 export function tensorProblem(value: unknown): string | null {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return `got ${describeValue(value)}`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return `got ${typeName(value)}`;
   const v = value as Partial<Record<"data" | "shape" | "ndim" | "dtype" | "size", unknown>>;
   const own = value instanceof Tensor;
   if (own && value.consistent()) return null;
