@@ -10,7 +10,7 @@ claim against torch rather than against a copy typed into a test. Each case says
 call (module, torch's keyword arguments, tensor shapes), so the TypeScript test can make the same
 call; the message is what str() of torch's exception gives.
 
-Left out, because ours differs on purpose (docs/bad-input.md):
+Left out, because ours differs on purpose (docs/bad-input.md, "Module calls"):
 - dtype mismatches: torch's advice names torch calls (input.to(...)), and its cells fail inside matmul;
 - an unbatched hx of the wrong size: torch reports it after its internal unsqueeze ([1, 1, 4] for [1, 4]);
 - a PackedSequence with an hx of the wrong rank: torch fails inside index_select;
