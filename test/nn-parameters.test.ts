@@ -69,4 +69,10 @@ describe("initialisation", () => {
     expect(Array.from(a.weight_ih!.data)).toEqual(Array.from(b.weight_ih!.data));
     expect(Array.from(a.weight_ih!.data)).not.toEqual(Array.from(c.weight_ih!.data));
   });
+
+  it("without a seed differs from one module to the next (Math.random, not a fixed seed)", () => {
+    const a = new RNNCell({ inputSize: 3, hiddenSize: 4 }).stateDict();
+    const b = new RNNCell({ inputSize: 3, hiddenSize: 4 }).stateDict();
+    expect(Array.from(a.weight_ih!.data)).not.toEqual(Array.from(b.weight_ih!.data));
+  });
 });
