@@ -128,6 +128,10 @@ describe("what the refusals above must not catch", () => {
     expect(packPaddedSequence(zeros(3, 2), [3, 1]).batchSizes).toEqual([2, 1, 1]);
   });
 
+  it("a size of exactly 2^24 is within the limit", () => {
+    expect(new RNNCell({ inputSize: 2 ** 24, hiddenSize: 1 }).inputSize).toBe(2 ** 24);
+  });
+
   it("every sequence of a 1-D list pads, as in torch", () => {
     expect(padSequence([zeros(2), zeros(3)]).shape).toEqual([3, 2]);
   });
