@@ -75,10 +75,6 @@ export const F64X2_ADD = simd(0xf0);
 export const F64X2_MUL = simd(0xf2);
 export const F32X4_ADD = simd(0xe4);
 export const F32X4_MUL = simd(0xe6);
-export const F32_LOAD = [0x2a, ...memarg(2, 0)];
-export const F32_STORE = (offset: number): number[] => [0x38, ...memarg(2, offset)];
-export const F64_PROMOTE_F32 = [0xbb];
-export const F32_DEMOTE_F64 = [0xb6];
 // The gate kernels (wasm-gates.ts): f32x4 gate arithmetic, f64x2 transcendental functions.
 export const F64_LOAD = (offset: number): number[] => [0x2b, ...memarg(3, offset)];
 export const I8X16_SHUFFLE = (lanes: readonly number[]): number[] => simd(0x0d, ...lanes);
