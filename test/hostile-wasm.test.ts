@@ -2,12 +2,16 @@
 // kernels (or run correctly), not throw from 32-bit `&` overflow in the address arithmetic; and
 // 20,000 live RNNs must not each reserve a memory (after ~12,950 every first forward spent ~1.7 s
 // failing to). The engine-vs-scalar bit identity is test/kernels-wasm.test.ts.
-import { describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { forgetWasmModules } from "../src/core/kernels/wasm-memory.js";
 import { WasmLayerEngine } from "../src/core/kernels/wasm-layer.js";
 import { WasmRnnEngine, align16, roundUp4 } from "../src/core/kernels/wasm-rnn.js";
 import { mulberry32 } from "../src/core/nn/parameters.js";
 import { RNN } from "../src/core/nn/rnn.js";
 import { Tensor } from "../src/core/tensor/tensor.js";
+
+// Every test compiles its kernels from fresh bytes (see forgetWasmModules).
+beforeEach(forgetWasmModules);
 
 const MUTATION = process.env.RNN_PARITY_MUTATION === "1";
 

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { forgetWasmModules } from "../src/core/kernels/wasm-memory.js";
 import { gemmABt } from "../src/core/kernels/gemm.js";
 import { WasmLayerEngine } from "../src/core/kernels/wasm-layer.js";
 import { instantiateSgemm, packF32, SGEMM_MR, SGEMM_NB } from "../src/core/kernels/wasm-sgemm.js";
@@ -9,6 +10,9 @@ import { PackedSequence } from "../src/core/nn/packed-sequence.js";
 import { mulberry32 } from "../src/core/nn/parameters.js";
 import { RNN } from "../src/core/nn/rnn.js";
 import { Tensor } from "../src/core/tensor/tensor.js";
+
+// Every test compiles its kernels from fresh bytes (see forgetWasmModules).
+beforeEach(forgetWasmModules);
 
 // Internal consistency of the float32 paths: parity with PyTorch is proven by the parity suite,
 // which runs fixtures through both (small ones scalar, larger ones on WebAssembly). Here the
@@ -35,10 +39,9 @@ function scalarOnly<T>(f: () => T): T {
 }
 
 describe("f32x4 GEMM", () => {
-  const kernels = instantiateSgemm();
 
   it("is available on Node 20 (SIMD)", () => {
-    expect(kernels).not.toBeNull();
+    expect(instantiateSgemm()).not.toBeNull();
   });
 
   // Shapes off the 2 × 16 block in both directions, k = 1, and special values: the f32 lanes
@@ -51,6 +54,7 @@ describe("f32x4 GEMM", () => {
     [31, 20, 300, false, false],
   ] as const) {
     it(`matches gemmABtF32 bit for bit: ${m}x${n}x${k}${bias ? "" : " no bias"}${special ? " with NaN, ±Inf, -0, subnormals, overflow" : ""}`, () => {
+      const kernels = instantiateSgemm();
       if (kernels === null) return;
       const random = mulberry32(m * 1000 + n * 10 + k);
       const a = fill(new Float32Array(m * k), random);

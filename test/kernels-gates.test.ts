@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { forgetWasmModules } from "../src/core/kernels/wasm-memory.js";
 import { gruFamily } from "../src/core/kernels/gru-step.js";
 import { lstmFamily } from "../src/core/kernels/lstm-step.js";
 import type { GateFamily } from "../src/core/kernels/recurrent-layer.js";
@@ -7,6 +8,9 @@ import { sigmoidF32, tanhF32 } from "../src/core/kernels/tanh-f32.js";
 import { GATE_RESERVED, type MapKernel } from "../src/core/kernels/wasm-gates.js";
 import { instantiateSgemm, type SgemmKernels } from "../src/core/kernels/wasm-sgemm.js";
 import { mulberry32 } from "../src/core/nn/parameters.js";
+
+// Every test compiles its kernels from fresh bytes (see forgetWasmModules).
+beforeEach(forgetWasmModules);
 
 // The WebAssembly gate kernels (wasm-gates.ts) against the scalar float32 arithmetic they
 // repeat (tanh-f32.ts, the families' epilogues): the same bits, input by input. Parity with
@@ -51,7 +55,6 @@ function sample(step: number): Float32Array {
 }
 
 describe("WebAssembly tanh and sigmoid (f64x2) against tanhF32 and sigmoidF32", () => {
-  const k = instantiateSgemm();
   // Under mutation testing every scalar statement also counts its coverage, which makes the
   // 4.3M-pattern sweep outlast vitest's timeout; every 99,991st pattern (43k, same specials)
   // still reaches each branch of tanhF32 and sigmoidF32.
@@ -59,16 +62,18 @@ describe("WebAssembly tanh and sigmoid (f64x2) against tanhF32 and sigmoidF32", 
   const xs = sample(step);
 
   it("is available on Node 20 (SIMD)", () => {
-    expect(k).not.toBeNull();
+    expect(instantiateSgemm()).not.toBeNull();
   });
 
   for (const kind of ["tanhF32", "sigmoidF32"] as const) {
     it(`${kind}: the same float32 bits on every ${step}th bit pattern of both signs and the special values`, () => {
+      const k = instantiateSgemm();
       if (k === null) return;
       expect(mapMismatches(k, kind, xs)).toEqual([]);
     });
 
     it(`${kind}: a one-ulp change in one result is caught`, () => {
+      const k = instantiateSgemm();
       if (k === null) return;
       const at = xs.indexOf(1);
       const bits = (out: Float32Array): void => {
@@ -98,12 +103,12 @@ function familyOf(kind: Kind, H: number): GateFamily {
 }
 
 describe("WebAssembly gate kernels against the scalar float32 epilogues", () => {
-  const k = instantiateSgemm();
   // H off and on the 4-lane width; pre-activations from ±30 (saturating) with special values
   // sprinkled in, a packed-style input stride (ihLd = 2 rows) and an output stride of its own.
   for (const kind of ["RNN-tanh", "RNN-relu", "LSTM", "GRU"] as const) {
     for (const H of [13, 16]) {
       it(`${kind}, H = ${H}: the same h' (and c') bits as the family's epilogue, special values included`, () => {
+        const k = instantiateSgemm();
         if (k === null) return;
         const family = familyOf(kind, H);
         const G = family.gates;

@@ -36,12 +36,16 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { forgetWasmModules } from "../src/core/kernels/wasm-memory.js";
 import { compareAny } from "../src/core/compare/compare-any.js";
 import { WasmLayerEngine } from "../src/core/kernels/wasm-layer.js";
 import { moduleFromFixture } from "../src/core/nn/from-torch.js";
 import { runModule } from "../src/core/oracle/typescript.js";
 import { readFixture } from "../src/node/readers/fixture-file.js";
+
+// Every test compiles its kernels from fresh bytes (see forgetWasmModules).
+beforeEach(forgetWasmModules);
 
 const dir = join(import.meta.dirname, "data", "rounding");
 const files = readdirSync(dir).filter((f) => f.endsWith(".msgpack")).sort();

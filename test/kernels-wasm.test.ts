@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { forgetWasmModules } from "../src/core/kernels/wasm-memory.js";
 import { gemmABt } from "../src/core/kernels/gemm.js";
 import { instantiateKernels, packTransposed } from "../src/core/kernels/wasm-gemm.js";
 import { resetSharedSgemm, WasmLayerEngine } from "../src/core/kernels/wasm-layer.js";
@@ -8,6 +9,9 @@ import { RNN } from "../src/core/nn/rnn.js";
 import type { DType } from "../src/core/tensor/dtype.js";
 import { Tensor } from "../src/core/tensor/tensor.js";
 import { mulberry32 } from "../src/core/nn/parameters.js";
+
+// Every test compiles its kernels from fresh bytes (see forgetWasmModules).
+beforeEach(forgetWasmModules);
 
 // Internal consistency only: parity with PyTorch is proven by test/parity.test.ts, which runs
 // fixtures through both kernels (the small ones on the scalar path, the larger on WebAssembly).
@@ -21,10 +25,9 @@ function fill<T extends Float32Array | Float64Array>(a: T, random: () => number,
 }
 
 describe("WebAssembly f64x2 GEMM", () => {
-  const kernels = instantiateKernels();
 
   it("is available on Node 20 (SIMD)", () => {
-    expect(kernels).not.toBeNull();
+    expect(instantiateKernels()).not.toBeNull();
   });
 
   for (const [m, n, k, dtype, bias] of [
@@ -35,6 +38,7 @@ describe("WebAssembly f64x2 GEMM", () => {
     [13, 10, 17, "float64", false],
   ] as const) {
     it(`matches the scalar kernel bit for bit: ${m}x${n}x${k} ${dtype}${bias ? "" : " no bias"}`, () => {
+      const kernels = instantiateKernels();
       if (kernels === null) return;
       const random = mulberry32(m * 1000 + n * 10 + k);
       const T = Float64Array;
