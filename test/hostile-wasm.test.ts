@@ -33,7 +33,7 @@ describe("addresses of 2 GiB and more", () => {
     expect(engine!.reserve(1 << 14, 1)).toBe(false);
     expect(engine!.reserve(1 << 15, 4)).toBe(false);
     // float64 (RNN's f64x2 engine): 2^13 rows of 2^16 doubles.
-    const engine64 = WasmRnnEngine.create("float64", [{ inputSize: 1 << 16, hiddenSize: 4 }]);
+    const engine64 = WasmRnnEngine.create([{ inputSize: 1 << 16, hiddenSize: 4 }]);
     expect(engine64).not.toBeNull();
     expect(engine64!.reserve(1 << 13, 1)).toBe(false);
   });

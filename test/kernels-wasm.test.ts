@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { forgetWasmModules } from "../src/core/kernels/wasm-memory.js";
 import { gemmABt } from "../src/core/kernels/gemm.js";
 import { instantiateKernels, packTransposed } from "../src/core/kernels/wasm-gemm.js";
-import { resetSharedSgemm, WasmLayerEngine } from "../src/core/kernels/wasm-layer.js";
-import { WasmRnnEngine, resetSharedKernels } from "../src/core/kernels/wasm-rnn.js";
+import { WasmLayerEngine } from "../src/core/kernels/wasm-layer.js";
+import { WasmRnnEngine } from "../src/core/kernels/wasm-rnn.js";
 import type { RNNOptions } from "../src/core/nn/options.js";
 import { RNN } from "../src/core/nn/rnn.js";
 import type { DType } from "../src/core/tensor/dtype.js";
@@ -39,7 +39,7 @@ describe("WebAssembly f64x2 GEMM", () => {
   ] as const) {
     it(`matches the scalar kernel bit for bit: ${m}x${n}x${k} ${dtype}${bias ? "" : " no bias"}`, () => {
       const kernels = instantiateKernels();
-      if (kernels === null) return;
+      if (kernels === null) throw new Error("no WebAssembly SIMD: Node 20 has it");
       const random = mulberry32(m * 1000 + n * 10 + k);
       const T = Float64Array;
       const es = T.BYTES_PER_ELEMENT;
@@ -209,8 +209,7 @@ describe("RNN forward without WebAssembly memory", () => {
   afterEach(() => {
     vi.restoreAllMocks();
     // A failed instantiation is remembered; later tests get a working shared instance again.
-    resetSharedKernels();
-    resetSharedSgemm();
+    forgetWasmModules();
   });
 
   const options = { inputSize: 16, hiddenSize: 32, bidirectional: true, seed: 5 } as const;
@@ -219,7 +218,7 @@ describe("RNN forward without WebAssembly memory", () => {
 
   it("falls back to the scalar kernels when an instance cannot be created (ulimit -v, address space)", () => {
     const expected = new RNN(options).forward(x);
-    resetSharedSgemm();
+    forgetWasmModules();
     const spy = vi.spyOn(WasmLayerEngine.prototype, "runDirection");
     const [out, hN] = withoutWasmMemory(() => new RNN(options).forward(x));
     expect(spy).not.toHaveBeenCalled();
@@ -230,7 +229,7 @@ describe("RNN forward without WebAssembly memory", () => {
   it("falls back to the scalar kernels for a call the memory cannot grow to hold", () => {
     const expected = new RNN(options).forward(x);
     // A fresh shared memory (one page), which this call must grow.
-    resetSharedSgemm();
+    forgetWasmModules();
     const module = new RNN(options);
     const runLayer = vi.spyOn(WasmLayerEngine.prototype, "runDirection");
     const grow = vi.spyOn(wasm.Memory.prototype, "grow").mockImplementation(() => {
@@ -246,5 +245,23 @@ describe("RNN forward without WebAssembly memory", () => {
     const [out2] = module.forward(x);
     expect(runLayer).toHaveBeenCalledTimes(2); // one layer, two directions
     expect(out2.data).toEqual(expected[0].data);
+  });
+});
+
+describe("float64 RNN forward whose last scratch region (h) alone needs more than a page", () => {
+  // batch 64 × H 512 doubles of h = 256 KiB after everything else: a reservation that leaves h
+  // out would leave the memory short by pages, and the engine's writes to it would trap.
+  it("the engine grows its memory for it and gives the scalar kernels' bits", () => {
+    const spy = vi.spyOn(WasmRnnEngine.prototype, "runLayer");
+    const options = { inputSize: 3, hiddenSize: 512, dtype: "float64", seed: 2 } as const;
+    const random = mulberry32(78);
+    const x = randomTensor([2, 64, 3], "float64", random);
+    const h0 = randomTensor([1, 64, 512], "float64", random);
+    const [out, hN] = new RNN(options).forward(x, h0);
+    expect(spy).toHaveBeenCalledTimes(1);
+    const [outS, hNS] = onScalarKernels(() => new RNN(options).forward(x, h0));
+    expect(out.data).toEqual(outS.data);
+    expect(hN.data).toEqual(hNS.data);
+    spy.mockRestore();
   });
 });

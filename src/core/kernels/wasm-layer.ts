@@ -24,11 +24,6 @@ const CHUNK_ROWS = 256;
 /** The process's one float32 instance (see sharedInstance): each memory reserves about 10 GB of address space. */
 const shared = sharedInstance(instantiateSgemm);
 
-/** Forgets the shared instance (engines built before keep theirs): for tests of the fallbacks. */
-export function resetSharedSgemm(): void {
-  shared.reset();
-}
-
 interface Packed {
   wIh: number;
   wHh: number;

@@ -85,10 +85,10 @@ export interface SharedInstance<K extends { memory: WasmMemory }> {
  * modules, and every later first forward spent ~1.7 s failing to reserve another. Sharing is
  * safe because JS runs one forward at a time and an engine repacks its weights whenever another
  * engine used the memory since (`owner`); the memory grows to the largest call any module made.
- * `reset` forgets the instance (engines built before keep theirs): for tests of the fallbacks,
+ * forgetWasmModules forgets it (engines built before keep theirs): for tests of the fallbacks,
  * which need a fresh, small memory.
  */
-export function sharedInstance<K extends { memory: WasmMemory }>(instantiate: () => K | null): { get(): SharedInstance<K> | null; reset(): void } {
+export function sharedInstance<K extends { memory: WasmMemory }>(instantiate: () => K | null): { get(): SharedInstance<K> | null } {
   let shared: SharedInstance<K> | null | undefined;
   forgetters.push(() => (shared = undefined));
   return {
@@ -98,9 +98,6 @@ export function sharedInstance<K extends { memory: WasmMemory }>(instantiate: ()
         shared = kernels === null ? null : { kernels, owner: null };
       }
       return shared;
-    },
-    reset(): void {
-      shared = undefined;
     },
   };
 }

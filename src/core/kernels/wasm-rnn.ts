@@ -1,5 +1,5 @@
 import { InternalError } from "../errors.js";
-import type { DType, FloatArray } from "../tensor/dtype.js";
+import type { FloatArray } from "../tensor/dtype.js";
 import type { RnnWeights, SequenceLayout } from "./rnn-layer.js";
 import { instantiateKernels, packTransposed, type WasmGemm, type WasmKernels } from "./wasm-gemm.js";
 import { align16, roundUp4, SharedMemoryEngine, sharedInstance, type SharedInstance } from "./wasm-memory.js";
@@ -13,16 +13,11 @@ export interface LayerShape {
   hiddenSize: number;
 }
 
+/** Bytes per element: the engine is float64 only (float32 runs on wasm-layer.ts's engine). */
+const ES = 8;
+
 /** The process's one float64 instance (see sharedInstance). */
 const shared = sharedInstance(instantiateKernels);
-
-/**
- * Forgets the shared instance: the next engine instantiates (or fails to) afresh, and engines
- * built before keep theirs. For tests of the fallbacks, which need a fresh, small memory.
- */
-export function resetSharedKernels(): void {
-  shared.reset();
-}
 
 interface PackedOffsets {
   wIh: number;
@@ -46,18 +41,14 @@ interface PackedOffsets {
  */
 export class WasmRnnEngine extends SharedMemoryEngine<WasmKernels> {
   private readonly gemm: WasmGemm;
-  private readonly es: number;
   private readonly packed: PackedOffsets[];
   private readonly scratchBase: number;
-  private view: FloatArray = new Float32Array(0);
-  private f64: Float64Array = new Float64Array(0);
+  private view = new Float64Array(0);
 
-  private constructor(home: SharedInstance<WasmKernels>, dtype: DType, private readonly shapes: readonly LayerShape[]) {
+  private constructor(home: SharedInstance<WasmKernels>, private readonly shapes: readonly LayerShape[]) {
     super(home);
-    if (dtype !== "float64") throw new InternalError("internal: WasmRnnEngine is float64 only (float32 runs on WasmLayerEngine)");
     const kernels = home.kernels;
     this.gemm = kernels.gemm64;
-    this.es = 8;
     let at = 16; // address 0 means "no bias" to the kernel
     this.packed = shapes.map(({ inputSize, hiddenSize }) => {
       const hp = roundUp4(hiddenSize);
@@ -75,19 +66,18 @@ export class WasmRnnEngine extends SharedMemoryEngine<WasmKernels> {
   }
 
   /** An engine for these layer-directions (in the module's order), or null without WebAssembly SIMD. */
-  static create(dtype: DType, shapes: readonly LayerShape[]): WasmRnnEngine | null {
+  static create(shapes: readonly LayerShape[]): WasmRnnEngine | null {
     const home = shared.get();
-    return home === null ? null : new WasmRnnEngine(home, dtype, shapes);
+    return home === null ? null : new WasmRnnEngine(home, shapes);
   }
 
   protected onBuffer(buffer: ArrayBuffer): void {
     this.view = new Float64Array(buffer);
-    this.f64 = new Float64Array(buffer);
   }
 
   private pack(weights: readonly RnnWeights[]): void {
     this.ensure(this.scratchBase);
-    const f64 = this.f64;
+    const f64 = this.view;
     for (let i = 0; i < this.shapes.length; i++) {
       const { inputSize, hiddenSize: H } = this.shapes[i]!;
       const w = weights[i]!;
@@ -106,7 +96,7 @@ export class WasmRnnEngine extends SharedMemoryEngine<WasmKernels> {
   /** Byte addresses of one call's scratch for layer-direction `index`: x, ih, pre, h, and its end. */
   private scratch(index: number, rows: number, batch: number): { x: number; ih: number; pre: number; h: number; end: number } {
     const { inputSize, hiddenSize: H } = this.shapes[index]!;
-    const es = this.es;
+    const es = ES;
     const hp = roundUp4(H);
     const batch4 = roundUp4(batch);
     const x = this.scratchBase;
@@ -147,7 +137,7 @@ export class WasmRnnEngine extends SharedMemoryEngine<WasmKernels> {
   ): void {
     const { inputSize, hiddenSize: H } = this.shapes[index]!;
     const { seqLen, batch, timeStride: ts, batchStride: bs } = layout;
-    const es = this.es;
+    const es = ES;
     const hp = roundUp4(H);
     const rows = seqLen * batch;
     const rows4 = roundUp4(rows);

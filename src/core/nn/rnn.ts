@@ -62,7 +62,7 @@ export class RNN extends RecurrentModule {
           shapes.push({ inputSize: layer === 0 ? this.inputSize : this.numDirections * H, hiddenSize: H });
         }
       }
-      this.engine = WasmRnnEngine.create(this.dtype, shapes);
+      this.engine = WasmRnnEngine.create(shapes);
     }
     return this.engine !== null && this.engine.reserve(rows, batch) ? this.engine : null;
   }
