@@ -246,6 +246,27 @@ describe("RNN forward without WebAssembly memory", () => {
     expect(runLayer).toHaveBeenCalledTimes(2); // one layer, two directions
     expect(out2.data).toEqual(expected[0].data);
   });
+
+  it("float64: falls back to the scalar kernels for a call the memory cannot grow to hold", () => {
+    const options64 = { ...options, dtype: "float64" } as const;
+    const x64 = randomTensor([128, 4, 16], "float64", mulberry32(4));
+    const expected = onScalarKernels(() => new RNN(options64).forward(x64));
+    forgetWasmModules(); // the failed instantiation above is remembered; start from a fresh one-page memory
+    const module = new RNN(options64);
+    const runLayer = vi.spyOn(WasmRnnEngine.prototype, "runLayer");
+    const grow = vi.spyOn(wasm.Memory.prototype, "grow").mockImplementation(() => {
+      throw new RangeError("WebAssembly.Memory.grow(): Maximum memory size exceeded");
+    });
+    const [out, hN] = module.forward(x64);
+    expect(grow).toHaveBeenCalled();
+    expect(runLayer).not.toHaveBeenCalled();
+    expect(out.data).toEqual(expected[0].data);
+    expect(hN.data).toEqual(expected[1].data);
+    grow.mockRestore();
+    const [out2] = module.forward(x64);
+    expect(runLayer).toHaveBeenCalledTimes(1); // one layer, both directions in one call
+    expect(out2.data).toEqual(expected[0].data);
+  });
 });
 
 describe("float64 RNN forward whose last scratch region (h) alone needs more than a page", () => {

@@ -101,6 +101,8 @@ describe("validatePackedSequence", () => {
 
   it("indices that are permutations but not each other's inverse", () => {
     expect(refused(seq({ unsortedIndices: [2, 0, 1] }))).toBe("RNN: PackedSequence unsortedIndices is not the inverse of sortedIndices");
+    // Wrong at two of three positions: one mismatch is enough.
+    expect(refused(seq({ unsortedIndices: [1, 0, 2] }))).toBe("RNN: PackedSequence unsortedIndices is not the inverse of sortedIndices");
   });
 
   it("a module refuses a malformed sequence the same way before running", () => {

@@ -12,6 +12,9 @@ import { LSTMCell } from "../src/core/nn/lstm-cell.js";
 import { packPaddedSequence, packSequence, padPackedSequence, padSequence } from "../src/core/nn/pack.js";
 import { RNN } from "../src/core/nn/rnn.js";
 import { RNNCell } from "../src/core/nn/rnn-cell.js";
+import { pythonTuple } from "../src/core/nn/checks.js";
+import { moduleFromOptions, optionsFromTorchConfig } from "../src/core/nn/from-torch.js";
+import { checkModuleSize, parameterCount } from "../src/core/nn/limits.js";
 import { Tensor } from "../src/core/tensor/tensor.js";
 
 /** Plain-JS callers bypass the declared types; so do these calls, on purpose. */
@@ -64,6 +67,7 @@ const cases: [string, () => unknown, string][] = [
   ["inputSize over 2^24", () => new RNNCell({ inputSize: 2 ** 24 + 1, hiddenSize: 1 }), "RNNCell: inputSize 16777217 is more than the limit of 16777216 (2^24)"],
   ["hiddenSize over 2^24", () => new GRU({ inputSize: 1, hiddenSize: 2 ** 24 + 1 }), "GRU: hiddenSize 16777217 is more than the limit of 16777216 (2^24)"],
   ["too many parameters", () => new LSTM({ inputSize: 1000, hiddenSize: 1000, numLayers: 100 }), "LSTM: 800800000 parameters, more than the limit of 268435456 (2^28) per module"],
+  ["exactly 1e15 parameters", () => new RNN({ inputSize: 1e6, hiddenSize: 1e6, numLayers: 500, bias: false }), "RNN: 1000000000000000 parameters, more than the limit of 268435456 (2^28) per module"],
   ["far too many parameters", () => new RNN({ inputSize: 1, hiddenSize: 2 ** 24, numLayers: 1e9 }), "RNN: 5.629e+23 parameters, more than the limit of 268435456 (2^28) per module"],
 
   // forward's states.
@@ -73,6 +77,7 @@ const cases: [string, () => unknown, string][] = [
   ["LSTM hx of three", () => new LSTM(small).forward(zeros(2, 1, 3), loose([zeros(1, 1, 4), zeros(1, 1, 4), zeros(1, 1, 4)])), "LSTM: expected hx to be a pair [h, c] of Tensors, got an array of length 3"],
   ["RNN hx float64", () => new RNN(small).forward(zeros(2, 1, 3), Tensor.zeros([1, 1, 4], "float64")), 'RNN hx dtype (float64) does not match weight dtype (float32). Convert hx to float32, or create the module with dtype: "float64"'],
   ["GRU input float64", () => new GRU(small).forward(Tensor.zeros([2, 1, 3], "float64")), 'GRU input dtype (float64) does not match weight dtype (float32). Convert input to float32, or create the module with dtype: "float64"'],
+  ["LSTM hx float64", () => new LSTM(small).forward(zeros(2, 1, 3), [Tensor.zeros([1, 1, 4], "float64"), zeros(1, 1, 4)]), 'LSTM hx dtype (float64) does not match weight dtype (float32). Convert hx to float32, or create the module with dtype: "float64"'],
   ["LSTM cx float64", () => new LSTM(small).forward(zeros(2, 1, 3), [zeros(1, 1, 4), Tensor.zeros([1, 1, 4], "float64")]), 'LSTM cx dtype (float64) does not match weight dtype (float32). Convert cx to float32, or create the module with dtype: "float64"'],
   ["GRUCell hx float64", () => new GRUCell(small).forward(zeros(2, 3), Tensor.zeros([2, 4], "float64")), 'GRUCell hx dtype (float64) does not match weight dtype (float32). Convert hx to float32, or create the module with dtype: "float64"'],
   ["LSTMCell c float64", () => new LSTMCell(small).forward(zeros(2, 3), [zeros(2, 4), Tensor.zeros([2, 4], "float64")]), 'LSTMCell hx[1] dtype (float64) does not match weight dtype (float32). Convert hx[1] to float32, or create the module with dtype: "float64"'],
@@ -112,7 +117,10 @@ const cases: [string, () => unknown, string][] = [
   ["padSequence features 4 for 3", () => padSequence([zeros(2, 3), zeros(1, 4)]), "padSequence: sequences[1] has shape [1, 4], but every sequence must be (L, 3) like sequences[0] [2, 3]"],
   ["padSequence rank 1 for 2", () => padSequence([zeros(2, 3), zeros(3)]), "padSequence: sequences[1] has shape [3], but every sequence must be (L, 3) like sequences[0] [2, 3]"],
   ["padSequence rank 3 for 2", () => padSequence([zeros(2, 3), zeros(1, 3, 1)]), "padSequence: sequences[1] has shape [1, 3, 1], but every sequence must be (L, 3) like sequences[0] [2, 3]"],
+  ["padSequence features (3, 2) for (3, 1)", () => padSequence([zeros(2, 3, 1), zeros(1, 3, 2)]), "padSequence: sequences[1] has shape [1, 3, 2], but every sequence must be (L, 3, 1) like sequences[0] [2, 3, 1]"],
   ["padSequence float64 after float32", () => padSequence([zeros(2, 3), Tensor.zeros([1, 3], "float64")]), "padSequence: sequences[1] is float64, but sequences[0] is float32"],
+  ["optionsFromTorchConfig of an unknown module", () => optionsFromTorchConfig(loose<"RNN">("Transformer"), loose({}), "float32"), "Unknown module 'Transformer'. Select from 'RNN', 'RNNCell', 'LSTM', 'LSTMCell', 'GRU' or 'GRUCell'."],
+  ["moduleFromOptions of an unknown module", () => moduleFromOptions(loose<"RNN">("rnn"), loose({})), "Unknown module 'rnn'. Select from 'RNN', 'RNNCell', 'LSTM', 'LSTMCell', 'GRU' or 'GRUCell'."],
   ["packSequence options null", () => packSequence([zeros(2, 3)], loose(null)), "packSequence: options must be an object, got null"],
   ["packSequence enforce_sorted", () => packSequence([zeros(2, 3)], loose({ enforce_sorted: false })), "packSequence got an unknown option 'enforce_sorted'; did you mean 'enforceSorted'?"],
 ];
@@ -126,6 +134,16 @@ describe("refusals worded by us, compared whole", () => {
 describe("what the refusals above must not catch", () => {
   it("a 2-D padded batch (T, B) packs, as in torch", () => {
     expect(packPaddedSequence(zeros(3, 2), [3, 1]).batchSizes).toEqual([2, 1, 1]);
+  });
+
+  it("exactly 2^28 parameters are within the limit (8192 · (24576 + 8192))", () => {
+    expect(parameterCount("RNN", { inputSize: 24576, hiddenSize: 8192, bias: false })).toBe(2 ** 28);
+    expect(() => checkModuleSize("RNN", { inputSize: 24576, hiddenSize: 8192, bias: false })).not.toThrow();
+    expect(() => checkModuleSize("RNN", { inputSize: 24577, hiddenSize: 8192, bias: false })).toThrow(ModuleError);
+  });
+
+  it("tuples are printed as Python prints them", () => {
+    expect([pythonTuple([4]), pythonTuple([2, 3]), pythonTuple([1, 2, 3])]).toEqual(["(4,)", "(2, 3)", "(1, 2, 3)"]);
   });
 
   it("a size of exactly 2^24 is within the limit", () => {

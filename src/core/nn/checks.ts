@@ -29,6 +29,11 @@ export function requireDtype(owner: string, name: string, actual: DType, weight:
   );
 }
 
+/** Number.isInteger as a type guard: a `typeof value !== "number"` in front of it only repeated it. */
+export const isInteger = (value: unknown): value is number => Number.isInteger(value);
+/** Number.isSafeInteger as a type guard (see isInteger). */
+export const isSafeInteger = (value: unknown): value is number => Number.isSafeInteger(value);
+
 /** A shape as Python prints a tuple, the "expected" half of torch's hidden-size message. */
 export function pythonTuple(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;

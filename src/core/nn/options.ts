@@ -1,4 +1,5 @@
 import { ModuleError } from "../errors.js";
+import { isInteger, isSafeInteger } from "./checks.js";
 import { checkModuleSize } from "./limits.js";
 import { isNonlinearity, type Nonlinearity } from "../kernels/activation.js";
 import { isDType, type DType } from "../tensor/dtype.js";
@@ -108,14 +109,15 @@ export function rejectUnknownKeys(owner: string, options: object, known: readonl
       throw new ModuleError("proj_size argument is only supported for LSTM, not RNN or GRU");
     }
     const camel = camelCase(key);
-    const hint = camel !== key && known.includes(camel) ? `; did you mean '${camel}'?` : "";
+    // A known key never gets here, so a hit means camel differs from key.
+    const hint = known.includes(camel) ? `; did you mean '${camel}'?` : "";
     throw new ModuleError(`${owner} got an unknown option '${key}'${hint}`);
   }
 }
 
 
 function positiveInteger(name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
+  if (!isInteger(value)) {
     throw new ModuleError(`${name} should be an integer, got: ${typeof value === "number" ? value : typeName(value)}`);
   }
   if (value <= 0) throw new ModuleError(`${name} must be greater than zero`);
@@ -144,7 +146,7 @@ function dtype(value: unknown): DType {
 
 export function validateSeed(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isSafeInteger(value)) {
+  if (!isSafeInteger(value)) {
     throw new ModuleError(`seed should be an integer, got: ${typeof value === "number" ? value : typeName(value)}`);
   }
   return value;
@@ -159,7 +161,7 @@ function requireObject(owner: string, options: unknown): asserts options is Reco
 /** torch checks proj_size after num_layers: negative first, then not below hidden_size. */
 function projSize(value: unknown, hiddenSize: number): number {
   if (value === undefined) return 0;
-  if (typeof value !== "number" || !Number.isInteger(value)) {
+  if (!isInteger(value)) {
     throw new ModuleError(`projSize should be an integer, got: ${typeof value === "number" ? value : typeName(value)}`);
   }
   if (value < 0) throw new ModuleError("proj_size should be a positive integer or zero to disable projections");

@@ -2,7 +2,7 @@ import { ModuleError } from "../errors.js";
 import { allocate, type DType } from "../tensor/dtype.js";
 import { Int64Tensor } from "../tensor/int64-tensor.js";
 import { Tensor, formatShape, numel, typeName } from "../tensor/tensor.js";
-import { requireTensor } from "./checks.js";
+import { isSafeInteger, requireTensor } from "./checks.js";
 import { rejectUnknownKeys } from "./options.js";
 import { PackedSequence, isPackedSequence, validatePackedSequence } from "./packed-sequence.js";
 
@@ -68,7 +68,7 @@ function lengthList(owner: string, lengths: unknown): number[] {
     values = Array.from(lengths.data);
   }
   for (const v of values) {
-    if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+    if (!isSafeInteger(v)) {
       throw new ModuleError(`${owner}: lengths must be integers, got ${String(v)}`);
     }
   }
@@ -106,14 +106,13 @@ export function packPaddedSequence(input: Tensor, lengths: Lengths, options: Pac
   if (!(sorted[B - 1]! > 0)) {
     throw new ModuleError("Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0");
   }
-  for (let i = 1; i < B; i++) {
-    if (sorted[i]! > sorted[i - 1]!) {
-      throw new ModuleError(
-        "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass " +
-          "`enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement " +
-          "if you do not need ONNX exportability.",
-      );
-    }
+  // sorted[i + 1] against sorted[i]: any rise is out of order.
+  if (sorted.slice(1).some((n, i) => n > sorted[i]!)) {
+    throw new ModuleError(
+      "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass " +
+        "`enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement " +
+        "if you do not need ONNX exportability.",
+    );
   }
   if (sorted[0]! > T) {
     throw new ModuleError(`Expected every length to be at most the padded sequence length ${T}, but got ${sorted[0]}`);
@@ -125,13 +124,13 @@ export function packPaddedSequence(input: Tensor, lengths: Lengths, options: Pac
   const rows = batchSizes.reduce((a, n) => a + n, 0);
   const data = allocate(input.dtype, rows * width);
   let r = 0;
-  for (let t = 0; t < batchSizes.length; t++) {
-    for (let i = 0; i < batchSizes[t]!; i++, r++) {
+  batchSizes.forEach((n, t) => {
+    for (let i = 0; i < n; i++, r++) {
       const b = order === null ? i : order[i]!;
       const from = (batchFirst ? b * T + t : t * B + b) * width;
       data.set(input.data.subarray(from, from + width), r * width);
     }
-  }
+  });
   return new PackedSequence(new Tensor(data, [rows, ...rest]), batchSizes, order);
 }
 
@@ -149,7 +148,7 @@ export function padPackedSequence(sequence: PackedSequence, options: PadPackedOp
   const { batchSizes, data } = sequence;
   const maxLen = batchSizes.length;
   const total = options.totalLength === undefined ? maxLen : options.totalLength;
-  if (typeof total !== "number" || !Number.isSafeInteger(total)) {
+  if (!isSafeInteger(total)) {
     throw new ModuleError(`${owner}: totalLength should be an integer, got: ${String(total)}`);
   }
   if (total < maxLen) {
@@ -218,5 +217,5 @@ export function padSequence(sequences: readonly Tensor[], options: { batchFirst?
 export function packSequence(sequences: readonly Tensor[], options: { enforceSorted?: boolean } = {}): PackedSequence {
   readOptions("packSequence", options, ["enforceSorted"]);
   const padded = padSequence(sequences);
-  return packPaddedSequence(padded, sequences.map((t) => t.shape[0]!), { enforceSorted: options.enforceSorted ?? true });
+  return packPaddedSequence(padded, sequences.map((t) => t.shape[0]!), { enforceSorted: options.enforceSorted });
 }

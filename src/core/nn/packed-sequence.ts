@@ -1,6 +1,6 @@
 import { ModuleError } from "../errors.js";
 import { Tensor } from "../tensor/tensor.js";
-import { requireTensor } from "./checks.js";
+import { isInteger, requireTensor } from "./checks.js";
 
 /**
  * torch.nn.utils.rnn.PackedSequence: a batch of variable-length sequences, sorted by length
@@ -59,7 +59,7 @@ function isPermutation(perm: unknown, n: number): boolean {
   if (!Array.isArray(perm) || perm.length !== n) return false;
   const seen = new Uint8Array(n);
   for (const p of perm) {
-    if (typeof p !== "number" || !Number.isInteger(p) || p < 0 || p >= n || seen[p] === 1) return false;
+    if (!isInteger(p) || p < 0 || p >= n || seen[p] === 1) return false;
     seen[p] = 1;
   }
   return true;
@@ -79,7 +79,7 @@ export function validatePackedSequence(owner: string, seq: PackedSequence): void
   let rows = 0;
   let previous = Infinity;
   for (const n of sizes) {
-    if (typeof n !== "number" || !Number.isInteger(n) || n <= 0 || n > previous) {
+    if (!isInteger(n) || n <= 0 || n > previous) {
       throw new ModuleError(
         `${owner}: PackedSequence batchSizes must be positive integers in non-increasing order, got [${sizes.join(", ")}]`,
       );

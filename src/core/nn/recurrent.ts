@@ -242,8 +242,8 @@ export abstract class RecurrentModule {
     const S = this.stateSize;
     const H = this.hiddenSize;
     const { batch, rows } = schedule;
-    const found = this.f32EngineFor(schedule);
-    const engine = found !== null && input instanceof Float32Array ? found : null;
+    // Only float32 modules get an engine, and every buffer of a float32 module is a Float32Array.
+    const engine = this.f32EngineFor(schedule);
     if (engine !== null) engine.loadInput(this.flatWeights, layer * D, input as Float32Array, rows);
     const buffers: DirectionBuffers | null = engine !== null ? null : {
       input,
