@@ -22,7 +22,7 @@ const survivors = args.includes("--survivors");
 const draft = args.includes("--draft");
 const eqAt = args.indexOf("--equivalent");
 const equivalentFile = eqAt >= 0 ? args[eqAt + 1] : "docs/mutation-equivalent.json";
-const file = args.find((a, i) => !a.startsWith("--") && i !== eqAt + 1) ?? "reports/mutation/mutation.json";
+const file = args.find((a, i) => !a.startsWith("--") && (eqAt < 0 || i !== eqAt + 1)) ?? "reports/mutation/mutation.json";
 const report = JSON.parse(readFileSync(file, "utf8"));
 
 const TARGETS = { "core/kernels": 95, "core/nn": 95, "core/compare": 95 };
