@@ -43,6 +43,8 @@ import torch
 
 from rnn_parity.fixture_format import encode_tensor
 
+from .folder_check import check_file, write_file
+
 FORMAT = "rnn-parity-assert-close-cases"
 VERSION = 2
 
@@ -318,15 +320,8 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     data = build()
     if args.check is not None:
-        if not args.check.exists() or args.check.read_bytes() != data:
-            print(f"{args.check}: differs from what torch {torch.__version__} produces now", file=sys.stderr)
-            return 1
-        print(f"{args.check}: up to date", file=sys.stderr)
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_name(args.out.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(args.out)
+        return check_file(args.check, data, f"torch {torch.__version__}")
+    write_file(args.out, data)
     print(f"wrote {args.out} ({len(all_pairs())} pairs, torch {torch.__version__})", file=sys.stderr)
     return 0
 

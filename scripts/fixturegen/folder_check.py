@@ -1,5 +1,6 @@
-"""`--check FOLDER` for the small generators whose output is a flat folder (rounding, safetensors):
-the folder must equal a fresh build byte for byte, no file missing and none extra."""
+"""`--check` and `--out` for the small generators. A flat folder (rounding, safetensors) must equal
+a fresh build byte for byte, no file missing and none extra; a single file (compare_cases,
+torch_errors) likewise, and is replaced atomically."""
 
 from __future__ import annotations
 
@@ -23,3 +24,20 @@ def check_folder(folder: pathlib.Path, write_all: Callable[[pathlib.Path], None]
             return 1
     print(f"{folder}: up to date", file=sys.stderr)
     return 0
+
+
+def check_file(path: pathlib.Path, data: bytes, source: str) -> int:
+    """0 when `path` holds exactly `data`, else 1 with one line saying what it should agree with."""
+    if not path.is_file() or path.read_bytes() != data:
+        print(f"{path}: differs from what {source} produces now", file=sys.stderr)
+        return 1
+    print(f"{path}: up to date", file=sys.stderr)
+    return 0
+
+
+def write_file(path: pathlib.Path, data: bytes) -> None:
+    """Writes next to `path`, then renames: the old file stays until the new one is complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)

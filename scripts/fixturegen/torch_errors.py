@@ -46,6 +46,8 @@ import torch
 from torch import nn
 from torch.nn.utils import rnn as rnn_utils
 
+from .folder_check import check_file, write_file
+
 FORMAT = "rnn-parity-torch-errors"
 VERSION = 1
 
@@ -231,21 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--check", type=pathlib.Path, help="exit 1 unless the file equals a fresh build")
     args = parser.parse_args(argv)
     data = build()
-    if args.out is not None:
-        tmp = args.out.with_name(args.out.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(args.out)  # atomic: the old file stays until the new one is complete
-        print(f"wrote {args.out} ({len(data)} bytes, torch {torch.__version__})", file=sys.stderr)
-        return 0
-    try:
-        committed = args.check.read_bytes()
-    except OSError as e:
-        print(f"torch_errors: {args.check}: cannot read: {e.strerror}", file=sys.stderr)
-        return 1
-    if committed != data:
-        print(f"torch_errors: {args.check} differs from what torch {torch.__version__} raises now; rerun with --out and review the diff", file=sys.stderr)
-        return 1
-    print(f"torch_errors: {args.check} agrees with torch {torch.__version__}", file=sys.stderr)
+    if args.check is not None:
+        return check_file(args.check, data, f"torch {torch.__version__}")
+    write_file(args.out, data)
+    print(f"wrote {args.out} ({len(data)} bytes, torch {torch.__version__})", file=sys.stderr)
     return 0
 
 
