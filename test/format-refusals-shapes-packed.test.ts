@@ -10,8 +10,7 @@ import { describe, expect, it } from "vitest";
 import { decodeFixture } from "../src/core/format/msgpack.js";
 import type { FixtureTensor, SequenceConfig } from "../src/core/format/types.js";
 import { checkPackedIo } from "../src/core/format/validate-packed.js";
-import { checkStateDictShapes, intTensor, type IoTensors } from "../src/core/format/validate-shapes.js";
-import { Int64Tensor } from "../src/core/tensor/int64-tensor.js";
+import { checkStateDictShapes, type IoTensors } from "../src/core/format/validate-shapes.js";
 import { Tensor } from "../src/core/tensor/tensor.js";
 import { child, encodeRaw, fixtureBytes, fixtureErrorOf, int64Map, rawFixture, tensorMap, type RawMap } from "./helpers/fixture-bytes.js";
 
@@ -575,17 +574,5 @@ describe("packed int64 fields the reader already guarantees, refused again by ch
     ["enforce_sorted=False", PACKED_UNSORTED_BF],
   ])("the decoded tensors pass unchanged: %s", (_name, base) => {
     expect(packedIo(base, () => {})).not.toThrow();
-  });
-});
-
-describe("intTensor: the int64 tensor or undefined", () => {
-  const int64 = Int64Tensor.of([1, 2, 3]);
-  const float = new Tensor(new Float32Array([1, 2, 3]), [3]);
-  it.each([
-    { name: "an int64 tensor is returned as is", t: int64, expected: int64 },
-    { name: "a float tensor gives undefined", t: float, expected: undefined },
-    { name: "undefined gives undefined", t: undefined, expected: undefined },
-  ])("$name", ({ t, expected }) => {
-    expect(intTensor(t)).toBe(expected);
   });
 });
