@@ -26,6 +26,7 @@ export default defineConfig({
       "test/format-refusals-fields-tensor.test.ts",
       "test/hostile-limits.test.ts",
       "test/hostile-msgpack.test.ts",
+      "test/msgpack-decode-refusals.test.ts",
       "test/hostile-paths.test.ts",
       "test/hostile-tensor.test.ts",
       "test/hostile-reports.test.ts",
