@@ -27,6 +27,7 @@ export default defineConfig({
       "test/hostile-limits.test.ts",
       "test/hostile-msgpack.test.ts",
       "test/msgpack-decode-refusals.test.ts",
+      "test/msgpack-scan.test.ts",
       "test/hostile-paths.test.ts",
       "test/hostile-tensor.test.ts",
       "test/hostile-reports.test.ts",
