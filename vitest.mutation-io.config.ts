@@ -32,6 +32,7 @@ export default defineConfig({
       "test/hostile-tensor.test.ts",
       "test/hostile-reports.test.ts",
       "test/readers-bounded.test.ts",
+      "test/readers-refusals.test.ts",
       "test/safetensors.test.ts",
       "test/parity-reader.test.ts",
       "test/tensor-nested.test.ts",

@@ -89,7 +89,9 @@ function oneLine(message: string): string {
 /** The decoder's own errors, reworded for a user who edited or truncated a file. */
 function decoderFailure(file: string, err: unknown): FixtureError {
   const message = oneLine(err instanceof Error ? err.message : String(err));
-  if (err instanceof RangeError && message.startsWith("Insufficient data")) {
+  // "Offset is outside the bounds of the DataView" is V8's: the decoder read a value's bytes past
+  // the end, as a file cut at a value boundary inside a container makes it do.
+  if (err instanceof RangeError && (message.startsWith("Insufficient data") || message.startsWith("Offset is outside the bounds"))) {
     return new FixtureError(file, MSGPACK_FIELD, `truncated or not MessagePack: the data ends inside a value (${message})`);
   }
   if (err instanceof RangeError && message.startsWith("Extra ")) {

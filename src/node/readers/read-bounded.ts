@@ -25,8 +25,8 @@ const REASONS: Record<string, string> = {
 /** A file-system error in a few words, without Node's code and path prefix ("ENOENT: …, open '…'"). */
 export function fsReason(err: unknown): string {
   const code = typeof err === "object" && err !== null && "code" in err ? String(err.code) : "";
-  const known = REASONS[code];
-  if (known) return known;
+  // Own keys only: a code such as "constructor" must not find Object.prototype's.
+  if (Object.hasOwn(REASONS, code)) return REASONS[code] as string;
   return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ").trim();
 }
 
@@ -93,7 +93,8 @@ async function openRegular(path: string, limit: number, within: Containment | un
 export async function readBounded(path: string, limit: number, within?: Containment): Promise<Uint8Array> {
   const { handle, size } = await openRegular(path, limit, within);
   try {
-    // A file that grows after fstat is read up to the limit and one byte more, never further.
+    // Read up to the size fstat gave and one probe byte more, never further: a file written while
+    // it is read is refused either way, not decoded from a partial copy.
     const out = new Uint8Array(size);
     let at = 0;
     while (at < size) {
@@ -103,7 +104,8 @@ export async function readBounded(path: string, limit: number, within?: Containm
     }
     const extra = await handle.read(new Uint8Array(1), 0, 1, at);
     if (extra.bytesRead > 0) throw new FixtureError(path, FILE_FIELD, "changed while it was read (it grew); read it again when it is complete");
-    return at === size ? out : out.slice(0, at);
+    if (at < size) throw new FixtureError(path, FILE_FIELD, "changed while it was read (it shrank); read it again when it is complete");
+    return out;
   } catch (err) {
     if (err instanceof FixtureError) throw err;
     throw new FixtureError(path, FILE_FIELD, `cannot read: ${fsReason(err)}`);
