@@ -3,6 +3,7 @@
  * (followed, looping, dangling), report targets that are links or devices, paths below a file,
  * names carrying terminal escapes, broken ONNX models.
  */
+import { execFileSync } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
@@ -85,12 +86,17 @@ describe("report targets", () => {
 
   it("a device is written into, never replaced by a file (a rename onto /dev/null's name would replace it)", async () => {
     const dir = await tempDir();
+    // As root (CI), a device node of the test's own, the null device's numbers: when the writer is
+    // broken (a mutation run breaks it on purpose), root's rename replaces this node, not the
+    // machine's /dev/null. Anyone else cannot create one, nor rename anything into /dev.
+    const device = process.getuid?.() === 0 ? join(dir, "null-device") : "/dev/null";
+    if (device !== "/dev/null") execFileSync("mknod", ["-m", "666", device, "c", "1", "3"]);
     const link = join(dir, "null.xml");
-    await symlink("/dev/null", link);
+    await symlink(device, link);
     const run = await runCli(["check", "--filter", F32, "--oracle", "torch", "--reporter", `junit:${link}`]);
     expect(run.code).toBe(0);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    expect(lstatSync("/dev/null").isCharacterDevice()).toBe(true);
+    expect(lstatSync(device).isCharacterDevice()).toBe(true);
   });
 
   it("a path below a file is refused before anything runs", async () => {
