@@ -9,7 +9,11 @@
 // (matched by file, mutator, replacement and the text of its line, so moving code does not undo a
 // review) is counted apart: `raw` is Stryker's score, detected / (detected + undetected); `score`
 // leaves the reviewed equivalent mutants out of the denominator, the usual definition (an
-// equivalent mutant is the same program, so no test can kill it). The targets apply to `score`.
+// equivalent mutant is the same program, so no test can kill it). An entry with
+// "verdict": "static" is not equivalent: it mutates a module-level constant, evaluated once per
+// worker before Stryker switches any mutant on, so no test in the run can see it; the entry's reason
+// names the test that fails when it is applied by hand, and `score` counts it as detected. The
+// targets apply to `score`.
 // --check also fails when any undetected mutant is neither killed nor listed: each needs a test
 // or a reason. --survivors lists the undetected mutants that are not listed, as file:line:column,
 // mutator, replacement and the original line; --draft prints them as entries for the reviewed
@@ -43,11 +47,15 @@ for (const [i, e] of (JSON.parse(readFileSync(equivalentFile, "utf8")).mutants ?
       process.exit(2);
     }
   }
+  if (e.verdict !== undefined && e.verdict !== "equivalent" && e.verdict !== "static") {
+    console.error(`${equivalentFile}: mutants[${i}].verdict: expected "equivalent" or "static", got ${JSON.stringify(e.verdict)}`);
+    process.exit(2);
+  }
   reviewed.set(keyOf(e.file, e.mutator, e.replacement, e.line), { entry: e, used: false });
 }
 
 const COUNTED = ["Killed", "Timeout", "Survived", "NoCoverage"];
-const empty = () => ({ Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, equivalent: 0, other: 0 });
+const empty = () => ({ Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, equivalent: 0, static: 0, other: 0 });
 const rows = new Map();
 const unreviewed = [];
 for (const [path, entry] of Object.entries(report.files ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
@@ -65,7 +73,8 @@ for (const [path, entry] of Object.entries(report.files ?? {}).sort(([a], [b]) =
     const hit = reviewed.get(keyOf(path, m.mutatorName, m.replacement ?? "", text));
     if (hit) {
       hit.used = true;
-      row.equivalent++;
+      if (hit.entry.verdict === "static") row.static++;
+      else row.equivalent++;
     } else unreviewed.push({ path, m, text });
   }
   rows.set(folderOf(path), row);
@@ -75,13 +84,13 @@ const detected = (r) => r.Killed + r.Timeout;
 const undetected = (r) => r.Survived + r.NoCoverage;
 const pct = (num, den) => (den === 0 ? 100 : (100 * num) / den);
 const raw = (r) => pct(detected(r), detected(r) + undetected(r));
-const score = (r) => pct(detected(r), detected(r) + undetected(r) - r.equivalent);
+const score = (r) => pct(detected(r) + r.static, detected(r) + undetected(r) - r.equivalent);
 const failures = [];
 const total = empty();
-const HEAD = ["killed", "timeout", "survived", "no cov", "equiv.", "other"];
+const HEAD = ["killed", "timeout", "survived", "no cov", "equiv.", "static", "other"];
 const line = (name, r, target) =>
   console.log(
-    `${name.padEnd(16)} ${[r.Killed, r.Timeout, r.Survived, r.NoCoverage, r.equivalent, r.other].map((n) => String(n).padStart(9)).join("")}  ${raw(r).toFixed(2).padStart(6)}  ${score(r).toFixed(2).padStart(6)}  ${target}`,
+    `${name.padEnd(16)} ${[r.Killed, r.Timeout, r.Survived, r.NoCoverage, r.equivalent, r.static, r.other].map((n) => String(n).padStart(9)).join("")}  ${raw(r).toFixed(2).padStart(6)}  ${score(r).toFixed(2).padStart(6)}  ${target}`,
   );
 console.log(`${"folder".padEnd(16)} ${HEAD.map((h) => h.padStart(9)).join("")}  ${"raw".padStart(6)}  ${"score".padStart(6)}  target`);
 for (const [folder, r] of [...rows].sort()) {
@@ -93,7 +102,7 @@ for (const [folder, r] of [...rows].sort()) {
 }
 const overall = score(total);
 line("all measured", total, OVERALL);
-console.log(`(survived and no cov include the ${total.equivalent} reviewed equivalent mutants of ${equivalentFile}; score leaves those out)`);
+console.log(`(survived and no cov include the ${total.equivalent} reviewed equivalent and ${total.static} static mutants of ${equivalentFile}; score leaves the equivalent ones out and counts the static ones, killed by hand, as detected)`);
 if (overall < OVERALL) failures.push(`all measured: mutation score ${overall.toFixed(2)}% is below the target of ${OVERALL}%`);
 if (unreviewed.length > 0) failures.push(`${unreviewed.length} undetected mutants are neither killed nor listed in ${equivalentFile} (--survivors lists them)`);
 const stale = [...reviewed.values()].filter((v) => !v.used && report.files?.[v.entry.file] !== undefined);

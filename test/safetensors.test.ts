@@ -132,6 +132,10 @@ describe("malformed files are one-line FixtureErrors naming the field", () => {
   });
 });
 
+it("errors name the bytes <safetensors> when no file name is given", () => {
+  expect(() => loadSafetensors(new Uint8Array(3))).toThrow(/^<safetensors>: header length: the file has 3 bytes, fewer than the 8 of the header length$/);
+});
+
 describe("edge cases that load", () => {
   const load = (bytes: Uint8Array) => loadSafetensors(bytes, "x");
   it("a header of exactly the limit, and string metadata, which is not a tensor", () => {
