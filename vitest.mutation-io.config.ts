@@ -21,6 +21,7 @@ export default defineConfig({
       "test/fixtures-validation-v2.test.ts",
       "test/fixtures-fuzz.test.ts",
       "test/format-limits.test.ts",
+      "test/limits-documented.test.ts",
       "test/format-refusals-manifest-config.test.ts",
       "test/format-refusals-shapes-packed.test.ts",
       "test/format-refusals-fields-tensor.test.ts",

@@ -330,9 +330,17 @@ describe("float data on a (simulated) big-endian host", () => {
 
   it.each(FLOAT_CASES)("reads back %s from an unaligned view", async (_name, dtype, values) => {
     const decode = await bigEndianFromLittleEndian();
-    const out = decode(unaligned(floatBytes(dtype, values)), dtype);
-    expect(out).toBeInstanceOf(dtype === "float32" ? Float32Array : Float64Array);
-    expect(Array.from(out)).toEqual(values);
+    // This host's typed arrays are little-endian, so the values alone cannot show that the
+    // DataView branch ran: count its reads too.
+    const read = vi.spyOn(DataView.prototype, dtype === "float32" ? "getFloat32" : "getFloat64");
+    try {
+      const out = decode(unaligned(floatBytes(dtype, values)), dtype);
+      expect(out).toBeInstanceOf(dtype === "float32" ? Float32Array : Float64Array);
+      expect(Array.from(out)).toEqual(values);
+      expect(read).toHaveBeenCalledTimes(values.length);
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it.each<[string, DType]>([
