@@ -42,6 +42,7 @@ export default defineConfig({
       "test/report-columns-format.test.ts",
       "test/report-pretty-html-exact.test.ts",
       "test/report-run-check.test.ts",
+      "test/report-table-inputs-exact.test.ts",
       "test/report-html.test.ts",
       "test/report-over-time.test.ts",
       "test/expectations.test.ts",
