@@ -121,8 +121,8 @@ describe("renderGithub: the workflow commands, exactly", () => {
 
   it.each([
     { n: 50, warning: [] },
-    { n: 51, warning: ["::warning title=rnn-parity::1 more annotations are not shown; see the job summary or the report"] },
-    { n: 53, warning: ["::warning title=rnn-parity::3 more annotations are not shown; see the job summary or the report"] },
+    { n: 51, warning: ["::warning title=rnn-parity::1 more annotation not shown; see the job summary or the report"] },
+    { n: 53, warning: ["::warning title=rnn-parity::3 more annotations not shown; see the job summary or the report"] },
   ])("$n failures: at most 50 annotations, then one warning", ({ n, warning }) => {
     const r = result({ comparisons: Array.from({ length: n }, (_, i) => failed(i)) });
     const lines = renderGithub(r, { root: process.cwd() }).slice(renderPretty(r, { color: false }).length).split("\n");
@@ -189,7 +189,7 @@ describe("renderGithubSummary: the step summary, exactly", () => {
       "## rnn-parity check: ❌ FAILED",
       "",
       "ext 2.0: 3 cases, 3 comparisons: 1 passed, 1 failed, 1 expected failure, 1 stale expectation, 1 case error, 1 expected case error" +
-        "; onnxruntime skipped for 1 without a model; 2 unsupported; --fail-fast: 4 not run",
+        "; onnxruntime skipped for 1 case without a model; 2 cases unsupported; --fail-fast: 4 cases not run",
       "",
       `oracles torch; tolerances: OVERRIDDEN atol=5e-1 (torch.testing.assert_close defaults: ${DEFAULTS})`,
       "",

@@ -504,7 +504,7 @@ describe("HTML report", () => {
   it("counts: one case each for skipped, unsupported and not run (singular)", () => {
     const r = check([row({})], { cases: 1, skipped: [skip("a")], unsupported: 1, notRun: 1 });
     expect(body(renderHtml(r))[1]).toBe(
-      '<p id="counts">1 cases, 1 comparisons: 1 passed, 0 failed; onnxruntime skipped for 1 case without a model; 1 case unsupported by rnn-parity; --fail-fast stopped the run, 1 case not run</p>',
+      '<p id="counts">1 case, 1 comparison: 1 passed, 0 failed; onnxruntime skipped for 1 case without a model; 1 case unsupported by rnn-parity; --fail-fast stopped the run, 1 case not run</p>',
     );
   });
 

@@ -7,6 +7,11 @@ import type { CheckResult, WorstHeadroom } from "./model.js";
  * A name from a fixture, safe to print on a terminal: control characters (an ESC could recolour or
  * rewrite the screen) are shown as \u escapes, the way the JUnit reporter writes them.
  */
+/** "1 case", "2 cases": every report counts with this. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 export function printable(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
 }

@@ -8,7 +8,7 @@ import { implementationPrefix, runPassed, statusCounts } from "./summary.js";
 import { entryLabel } from "../expectations/apply.js";
 import { relative, resolve } from "node:path";
 import { formatShape } from "../../core/tensor/tensor.js";
-import { formatDiff, formatHeadroom, formatIndex, toleranceHeader } from "./format.js";
+import { formatDiff, formatHeadroom, formatIndex, plural, toleranceHeader } from "./format.js";
 import { groupComparisons } from "./groups.js";
 import type { CheckResult, ComparisonRow, ExpectationOutcome } from "./model.js";
 import { renderPretty } from "./pretty.js";
@@ -65,7 +65,7 @@ function annotations(result: CheckResult, root: string): string[] {
       if (e.verdict === "stale") out.push(annotation("error", report.file, `rnn-parity: stale expectation, ${entryLabel(e)}`, `matches no comparison of this run; remove or fix it\nreason given: ${why(e)}`, root));
     }
     for (const e of report.entries.filter((x) => x.verdict === "held")) {
-      out.push(annotation("notice", report.file, `rnn-parity: expected failure, ${entryLabel(e)}`, `${e.expectedFailures} comparisons${e.expectedErrors ? ` and ${e.expectedErrors} case errors` : ""} failed as expected: ${why(e)}`, root));
+      out.push(annotation("notice", report.file, `rnn-parity: expected failure, ${entryLabel(e)}`, `${plural(e.expectedFailures, "comparison")}${e.expectedErrors ? ` and ${plural(e.expectedErrors, "case error")}` : ""} failed as expected: ${why(e)}`, root));
     }
   }
   return out;
@@ -75,7 +75,7 @@ export function renderGithub(result: CheckResult, options: GithubOptions): strin
   const all = annotations(result, options.root);
   const lines = all.slice(0, MAX_ANNOTATIONS);
   if (all.length > MAX_ANNOTATIONS) {
-    lines.push(`::warning title=rnn-parity::${all.length - MAX_ANNOTATIONS} more annotations are not shown; see the job summary or the report`);
+    lines.push(`::warning title=rnn-parity::${plural(all.length - MAX_ANNOTATIONS, "more annotation")} not shown; see the job summary or the report`);
   }
   return `${renderPretty(result, { color: false })}${lines.map((l) => `${l}\n`).join("")}`;
 }
@@ -91,8 +91,8 @@ export function renderGithubSummary(result: CheckResult): string {
   const out = [
     `## rnn-parity check: ${ok ? "✅ PASSED" : "❌ FAILED"}`,
     "",
-    `${implementationPrefix(result)}${s.cases} cases, ${s.comparisons} comparisons: ${statusCounts(s)}` +
-      `${s.skipped ? `; onnxruntime skipped for ${s.skipped} without a model` : ""}${s.unsupported ? `; ${s.unsupported} unsupported` : ""}${s.stoppedEarly ? `; --fail-fast: ${s.notRun} not run` : ""}`,
+    `${implementationPrefix(result)}${plural(s.cases, "case")}, ${plural(s.comparisons, "comparison")}: ${statusCounts(s)}` +
+      `${s.skipped ? `; onnxruntime skipped for ${plural(s.skipped, "case")} without a model` : ""}${s.unsupported ? `; ${plural(s.unsupported, "case")} unsupported` : ""}${s.stoppedEarly ? `; --fail-fast: ${plural(s.notRun, "case")} not run` : ""}`,
     "",
     `oracles ${cell(result.oracles.join(", "))}; ${cell(toleranceHeader(result))}`,
     "",

@@ -6,7 +6,7 @@
  * report's document.
  */
 import { implementationPrefix, runPassed, statusCounts } from "./summary.js";
-import { toleranceHeader } from "./format.js";
+import { plural, toleranceHeader } from "./format.js";
 import { groupComparisons } from "./groups.js";
 import { htmlAssets, inlineSafe } from "./html-assets.js";
 import { HTML_SCRIPT } from "./html-client.js";
@@ -43,11 +43,10 @@ function groups(result: CheckResult): Record<string, unknown>[] {
 
 function counts(result: CheckResult): string {
   const s = result.summary;
-  const cases = (n: number): string => `${n} case${n === 1 ? "" : "s"}`;
-  const skipped = s.skipped ? `; onnxruntime skipped for ${cases(s.skipped)} without a model` : "";
-  const stopped = s.stoppedEarly ? `; --fail-fast stopped the run, ${cases(s.notRun)} not run` : "";
-  const unsupported = s.unsupported ? `; ${cases(s.unsupported)} unsupported by ${result.implementation.name}` : "";
-  return `${implementationPrefix(result)}${s.cases} cases, ${s.comparisons} comparisons: ${statusCounts(s)}${skipped}${unsupported}${stopped}`;
+  const skipped = s.skipped ? `; onnxruntime skipped for ${plural(s.skipped, "case")} without a model` : "";
+  const stopped = s.stoppedEarly ? `; --fail-fast stopped the run, ${plural(s.notRun, "case")} not run` : "";
+  const unsupported = s.unsupported ? `; ${plural(s.unsupported, "case")} unsupported by ${result.implementation.name}` : "";
+  return `${implementationPrefix(result)}${plural(s.cases, "case")}, ${plural(s.comparisons, "comparison")}: ${statusCounts(s)}${skipped}${unsupported}${stopped}`;
 }
 
 /** Cases the implementation could not run, each with its one-line error. */

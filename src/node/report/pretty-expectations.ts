@@ -4,13 +4,9 @@
  * --verbose), then entries a narrowed run did not exercise.
  */
 import { entryLabel } from "../expectations/apply.js";
-import { printable } from "./format.js";
+import { plural, printable } from "./format.js";
 import type { CheckResult, ComparisonRow, ExpectationOutcome } from "./model.js";
 import type { Colors } from "./pretty-table.js";
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
 
 /** The rows an entry applied to, as "case · oracle: tensor, tensor" lines. */
 function targets(rows: readonly ComparisonRow[]): string[] {

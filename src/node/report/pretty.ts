@@ -9,7 +9,7 @@ import { expectationLines } from "./pretty-expectations.js";
 import picocolors from "picocolors";
 import { formatShape } from "../../core/tensor/tensor.js";
 import { elide, renderColumns, type Column } from "./columns.js";
-import { formatDiff, formatHeadroom, formatIndex, printable, toleranceHeader } from "./format.js";
+import { formatDiff, formatHeadroom, formatIndex, plural, printable, toleranceHeader } from "./format.js";
 import { groupComparisons, type ComparisonGroup } from "./groups.js";
 import type { CaseError, CheckResult, ComparisonRow } from "./model.js";
 import { comparisonTables, type Colors } from "./pretty-table.js";
@@ -33,10 +33,6 @@ const COLUMNS: Column[] = [
   { head: "headroom", align: "right" },
   { head: "worst case", align: "left" },
 ];
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
 
 /** A case name without what its row already says: the module prefix and the dtype suffix. */
 export function shortCaseName(name: string, module: string, dtype: string): string {
