@@ -39,6 +39,7 @@ export default defineConfig({
       "test/tensor-nested.test.ts",
       "test/layout.test.ts",
       "test/report-github.test.ts",
+      "test/report-junit-json-summary.test.ts",
       "test/report-columns-format.test.ts",
       "test/report-pretty-html-exact.test.ts",
       "test/report-run-check.test.ts",
