@@ -53,6 +53,7 @@ export default defineConfig({
       "test/cli-refusals-exact.test.ts",
       "test/cli-options.test.ts",
       "test/cli-hostile.test.ts",
+      "test/cli-writes-progress-exact.test.ts",
       "test/cli-inspect.test.ts",
       "test/cli-check-oracles.test.ts",
       "test/cli-check-packed.test.ts",
