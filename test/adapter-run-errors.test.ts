@@ -21,8 +21,8 @@ const LSTM = await read("LSTM-bias-batchfirst-bidir-L1-noproj-h0-float64");
 const PACKED = await read("LSTM-packed-unsorted-batchfirst-bidir-L1-noh0-float64");
 const LSTM_CELL = await read("LSTMCell-bias-batched-hx-float64");
 
-/** Our module's real result for the fixture, then `edit` of it: what the adapter returns. */
-function returning(f: Fixture, edit: (right: unknown) => unknown): Adapter {
+/** Our module's real result for the case, then `edit` of it: what the adapter returns. */
+function returning(edit: (right: unknown) => unknown): Adapter {
   return {
     name: "mine",
     create: (spec) => {
@@ -59,7 +59,7 @@ describe("runAdapter refuses a result of the wrong structure in one line", () =>
     const want = `${WHERE}: ${message.replace("%s", f.name)}`;
     let thrown: unknown;
     try {
-      runAdapter(returning(f, edit), f, WHERE, { external: true });
+      runAdapter(returning(edit), f, WHERE, { external: true });
     } catch (err) {
       thrown = err;
     }
@@ -72,7 +72,7 @@ describe("runAdapter refuses a result of the wrong structure in one line", () =>
 
 describe("runAdapter reads back what it can", () => {
   it("a packed result without sorted indices gives empty index tensors for an unsorted case", () => {
-    const adapter = returning(PACKED, (r) => {
+    const adapter = returning((r) => {
       const p = first(r) as PackedSequence;
       return [{ data: p.data, batchSizes: p.batchSizes, sortedIndices: null, unsortedIndices: null }, second(r)];
     });
@@ -81,7 +81,7 @@ describe("runAdapter reads back what it can", () => {
   });
 
   it("a zero-size dimension is a shape (the comparison, not the reader, judges it)", () => {
-    const out = runAdapter(returning(GRU, (r) => [{ data: [], shape: [0, 2] }, second(r)]), GRU, WHERE, { external: true });
+    const out = runAdapter(returning((r) => [{ data: [], shape: [0, 2] }, second(r)]), GRU, WHERE, { external: true });
     expect(out.output?.shape).toEqual([0, 2]);
   });
 
