@@ -127,7 +127,7 @@ const FULL_XML = `<?xml version="1.0" encoding="UTF-8"?>
   <testsuite name="torch-port: RNN" tests="10" failures="5" errors="0" skipped="4" time="0.509" ${STAMP}>
 ${FULL_PROPS}
     <testcase name="a" classname="RNN.torch" file="f/a" time="0.001">
-      <failure message="output: Tensor-likes are not close! (and 1 more tensors)" type="AssertionError">output ${BAD}: FAIL
+      <failure message="output: Tensor-likes are not close! (and 1 more tensor)" type="AssertionError">output ${BAD}: FAIL
 Tensor-likes are not close!
 
 Mismatched elements: 3 / 180

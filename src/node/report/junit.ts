@@ -13,7 +13,7 @@
 import { entryLabel } from "../expectations/apply.js";
 import { implementationLabel, implementationPrefix } from "./summary.js";
 import { formatShape } from "../../core/tensor/tensor.js";
-import { formatDiff, formatHeadroom, formatIndex, formatTol, toleranceHeader } from "./format.js";
+import { formatDiff, formatHeadroom, formatIndex, formatTol, plural, toleranceHeader } from "./format.js";
 import type { CheckResult, ComparisonRow } from "./model.js";
 
 // XML 1.0 allows tab, LF, CR and U+0020.. except surrogates (paired ones encode valid characters),
@@ -122,7 +122,7 @@ function renderCase(tc: TestCase): string[] {
   const lines = [`${open}>`];
   if (failed.length) {
     const first = failed[0] as ComparisonRow;
-    const headline = `${first.tensor}: ${first.message.split("\n")[0] ?? ""}${failed.length > 1 ? ` (and ${failed.length - 1} more tensors)` : ""}`;
+    const headline = `${first.tensor}: ${first.message.split("\n")[0] ?? ""}${failed.length > 1 ? ` (and ${plural(failed.length - 1, "more tensor")})` : ""}`;
     const body = failed.map((r) => `${metrics(r)}\n${r.message}`).join("\n\n");
     lines.push(`      <failure${attrs({ message: headline, type: "AssertionError" })}>${escapeText(body)}</failure>`);
   } else if (xpass.length) {
