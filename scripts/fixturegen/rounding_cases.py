@@ -46,12 +46,11 @@ import argparse
 import pathlib
 import sys
 
+import msgpack
 import torch
 
 from . import folder_check_selftest
 from .folder_check import check_folder
-import msgpack
-
 from rnn_parity.fixture_format import decode_tensor, encode_fixture
 
 NAME = "RNN-relu-gemm-roundings-float32"
