@@ -5,8 +5,9 @@
  * silently replaced another, or overwrote the fixture it reports on (exit 0).
  */
 import type { Stats } from "node:fs";
-import { lstat, readlink, realpath, stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { linkTarget } from "./link-target.js";
 import { UsageError } from "./usage-error.js";
 
 async function statOrNull(path: string): Promise<Stats | null> {
@@ -19,12 +20,8 @@ async function statOrNull(path: string): Promise<Stats | null> {
 
 /** The path a write to `file` creates when it does not exist: its links followed, its folder's real path. */
 async function createdPath(file: string): Promise<string> {
-  let path = resolve(file);
-  for (let hops = 0; hops < 40; hops++) {
-    const link = await lstat(path).catch(() => null);
-    if (link === null || !link.isSymbolicLink()) break;
-    path = resolve(dirname(path), await readlink(path));
-  }
+  // A path the write will refuse (a link cycle, a file as a folder) collides with nothing; it is judged by its text.
+  const path = await linkTarget(file).catch(() => resolve(file));
   const parent = await realpath(dirname(path)).catch(() => dirname(path));
   return join(parent, basename(path));
 }

@@ -8,26 +8,15 @@
  */
 import { randomBytes } from "node:crypto";
 import { constants, type Stats } from "node:fs";
-import { access, lstat, mkdir, readlink, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { access, mkdir, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { fsReason } from "../readers/read-bounded.js";
-import { RnnParityError } from "../../core/errors.js";
+import { linkTarget, ReportPathError } from "./link-target.js";
 import { UsageError } from "./usage-error.js";
 
-/** What the path walk finds by itself, coded like the fs error it stands for (turned into a UsageError below). */
-class ReportPathError extends RnnParityError {
-  override name = "ReportPathError";
-  constructor(
-    readonly code: "ENOENT" | "ENOTDIR" | "ELOOP",
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const WRITE_REASONS: Record<string, string> = {
-  // mkdir of a parent that exists as a file says EEXIST.
-  EEXIST: "a parent is not a directory",
+  // Only the exclusive write of the temporary file says EEXIST here (mkdir's is turned into ENOTDIR).
+  EEXIST: "a temporary file of that name exists already",
   ENOENT: "no such file or directory",
   EROFS: "read-only file system",
   ENOSPC: "no space left on device",
@@ -96,24 +85,12 @@ interface Target {
  * Where a report for `file` lands. An existing target is found by the kernel (so /dev/stdout's
  * /proc magic link works); a regular file through its real path, so the rename replaces the file a
  * symbolic link names rather than the link. A missing or dangling target is followed by hand to the
- * file to create.
+ * file to create (linkTarget).
  */
 async function followLinks(file: string): Promise<{ path: string; stats: Stats | null }> {
   const stats = await statOrNull(file);
   if (stats) return { path: stats.isFile() ? await realpath(file) : file, stats };
-  let path = file;
-  for (let hops = 0; hops < 40; hops++) {
-    let link: Stats;
-    try {
-      link = await lstat(path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return { path, stats: null };
-      throw err;
-    }
-    if (!link.isSymbolicLink()) return { path, stats: null };
-    path = resolve(dirname(path), await readlink(path));
-  }
-  throw new ReportPathError("ELOOP", "ELOOP");
+  return { path: await linkTarget(file), stats: null };
 }
 
 async function resolveTarget(file: string, text: string): Promise<Target> {
@@ -136,6 +113,11 @@ export async function writeReportsAtomically(reports: ReadonlyArray<{ file: stri
       const tmp = join(dirname(t.path), `.${basename(t.path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
       try {
         await mkdir(dirname(t.path), { recursive: true });
+      } catch (err) {
+        // mkdir of a parent that exists as a file says EEXIST.
+        throw cannotWrite(t.file, (err as NodeJS.ErrnoException).code === "EEXIST" ? new ReportPathError("ENOTDIR", "ENOTDIR") : err);
+      }
+      try {
         await writeFile(tmp, t.text, { flag: "wx" });
       } catch (err) {
         throw cannotWrite(t.file, err);
