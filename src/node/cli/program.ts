@@ -8,7 +8,7 @@ import { FixtureError } from "../../core/errors.js";
 import { EXIT_INTERNAL, EXIT_USAGE, runCheckCommand, type CheckCliOptions } from "./check.js";
 import { runInspectCommand } from "./inspect.js";
 import type { CliIo } from "./io.js";
-import { foldOutOptions } from "./reporters.js";
+import { foldOutOptions, REPORTER_NAMES } from "./reporters.js";
 import { MissingDependencyError } from "../oracles/ort-loader.js";
 import { UsageError } from "./usage-error.js";
 import { toolVersion } from "./version.js";
@@ -40,7 +40,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .argument("[paths...]", "fixture files (.msgpack) or folders (default: the bundled fixtures)")
     .option(
       "-r, --reporter <name[:file]>",
-      "pretty | json | junit, each optionally :FILE (default stdout); repeatable or comma-separated",
+      `${REPORTER_NAMES.join(" | ")}, each optionally :FILE (default stdout); repeatable or comma-separated`,
       collect,
       [],
     )
