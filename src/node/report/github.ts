@@ -85,6 +85,30 @@ function cell(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 }
 
+/** The longest run of backticks in `s`, so a code span or fence around it can be one longer. */
+function longestBacktickRun(s: string): number {
+  return Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));
+}
+
+/**
+ * A Markdown code span, on one line. Its text is literal (entities are not decoded in code, so
+ * nothing is HTML-escaped); in a table cell its pipes are escaped, which GFM undoes inside code too.
+ */
+function code(s: string, inTable = false): string {
+  const flat = s.replace(/[\r\n]+/g, " ");
+  const text = inTable ? flat.replace(/\|/g, "\\|") : flat;
+  const fence = "`".repeat(longestBacktickRun(text) + 1);
+  // A span that starts or ends with a backtick needs a space inside its fence (which Markdown strips).
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** A fenced block of `text`, its fence longer than any backtick run inside. */
+function fenced(info: string, text: string): string[] {
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
+  return [`${fence}${info}`, text, fence];
+}
+
 export function renderGithubSummary(result: CheckResult): string {
   const s = result.summary;
   const ok = runPassed(s);
@@ -111,11 +135,9 @@ export function renderGithubSummary(result: CheckResult): string {
       out.push(
         `<details><summary>${cell(r.case)} · ${r.oracle} · ${cell(headline(r))}</summary>`,
         "",
-        `\`${cell(r.file)}\``,
+        code(r.file),
         "",
-        "```text",
-        r.message.replace(/```/g, "'''"),
-        "```",
+        ...fenced("text", r.message),
         "</details>",
       );
     }
@@ -124,7 +146,7 @@ export function renderGithubSummary(result: CheckResult): string {
   const errors = result.errors.filter((e) => e.status === "error");
   if (errors.length) {
     out.push("", `### Errors (${errors.length}): the implementation could not run these cases`, "");
-    for (const e of errors.slice(0, MAX_SUMMARY_FAILURES)) out.push(`- ${cell(e.case)}: \`${cell(e.message).replace(/`/g, "'")}\``);
+    for (const e of errors.slice(0, MAX_SUMMARY_FAILURES)) out.push(`- ${cell(e.case)}: ${code(e.message)}`);
   }
   out.push(...expectationsSummary(result));
   return `${out.join("\n")}\n\n`;
@@ -139,13 +161,13 @@ function expectationsSummary(result: CheckResult): string[] {
   const entries = [...report.entries].sort((a, b) => order[a.verdict] - order[b.verdict] || a.entry - b.entry);
   return [
     "",
-    `### Expectations (\`${cell(report.file)}\`)`,
+    `### Expectations (${code(report.file)})`,
     "",
     "| entry | case | tensor | oracle | verdict | expected failures | unexpected passes | reason |",
     "| --- | --- | --- | --- | --- | ---: | ---: | --- |",
     ...entries.map(
       (e) =>
-        `| ${e.entry} | \`${cell(e.case)}\` | ${e.tensor ?? "any"} | ${e.oracle ?? "any"} | ${label[e.verdict]} | ${e.expectedFailures} | ${e.unexpectedPasses} | ` +
+        `| ${e.entry} | ${code(e.case, true)} | ${e.tensor ?? "any"} | ${e.oracle ?? "any"} | ${label[e.verdict]} | ${e.expectedFailures} | ${e.unexpectedPasses} | ` +
         `${cell(e.reason)}${e.link === undefined ? "" : ` ${cell(e.link)}`} |`,
     ),
   ];
