@@ -40,6 +40,7 @@ describe("runAdapter refuses a result of the wrong structure in one line", () =>
     ["a sequence module's result that is not a pair", GRU, () => 5, "forward(): mine on %s: expected a 2-element array"],
     ["an output that is not a tensor", GRU, (r) => [{ values: [] }, second(r)], "output: mine on %s: expected a tensor ({ data, shape })"],
     ["a negative dimension", GRU, (r) => [{ data: [1], shape: [-1] }, second(r)], "output: mine on %s: shape is not an array of integers >= 0"],
+    ["a fractional dimension after a valid one", GRU, (r) => [{ data: [1], shape: [1, 1.5] }, second(r)], "output: mine on %s: shape is not an array of integers >= 0"],
     ["data that is not numbers", GRU, (r) => [{ data: "1", shape: [1] }, second(r)], "output: mine on %s: data is not an array of numbers"],
     ["data that does not fill the shape", GRU, (r) => [{ data: [1, 2], shape: [3] }, second(r)], "output: mine on %s: "],
     ["LSTM states that are not a pair", LSTM, (r) => [first(r), [1]], "[h_n, c_n]: mine on %s: expected a 2-element array"],
@@ -83,6 +84,22 @@ describe("runAdapter reads back what it can", () => {
   it("a zero-size dimension is a shape (the comparison, not the reader, judges it)", () => {
     const out = runAdapter(returning((r) => [{ data: [], shape: [0, 2] }, second(r)]), GRU, WHERE, { external: true });
     expect(out.output?.shape).toEqual([0, 2]);
+  });
+
+  it("typed arrays keep their dtype; plain arrays and other views take the case's", async () => {
+    const GRU32 = await readFixture(join(DEFAULT_FIXTURES_DIR, "float32", "GRU-bias-seqfirst-uni-L1-h0-float32.msgpack"));
+    const dtypeOf = (f: Fixture, data: unknown) => runAdapter(returning((r) => [{ data, shape: [2] }, second(r)]), f, WHERE, { external: true }).output?.dtype;
+    expect([dtypeOf(GRU, new Float32Array(2)), dtypeOf(GRU32, new Float64Array(2))]).toEqual(["float32", "float64"]);
+    expect([dtypeOf(GRU, [1, 2]), dtypeOf(GRU32, [1, 2]), dtypeOf(GRU, new Int32Array(2)), dtypeOf(GRU32, new Int32Array(2))]).toEqual(["float64", "float32", "float64", "float32"]);
+  });
+
+  it("absent sorted indices read as null, like null", () => {
+    const adapter = returning((r) => {
+      const p = first(r) as PackedSequence;
+      return [{ data: p.data, batchSizes: p.batchSizes }, second(r)];
+    });
+    const out = runAdapter(adapter, PACKED, WHERE, { external: true });
+    expect([out.sorted_indices?.shape, out.unsorted_indices?.shape]).toEqual([[0], [0]]);
   });
 
   it("create() that returns no module", () => {
