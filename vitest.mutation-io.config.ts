@@ -56,6 +56,7 @@ export default defineConfig({
       "test/cli-writes-progress-exact.test.ts",
       "test/report-link-target.test.ts",
       "test/cli-inspect.test.ts",
+      "test/cli-inspect-exact.test.ts",
       "test/cli-check-oracles.test.ts",
       "test/cli-check-exact.test.ts",
       "test/cli-check-packed.test.ts",

@@ -1,0 +1,55 @@
+/**
+ * `inspect` on a fixture, its whole text: section titles, the first values as far as 100 columns
+ * allow (one at least, then wrapped), "..." only when values are left out, and the NaN and
+ * infinity counts. The file is a bundled torch fixture with two outputs replaced by NaN and +inf.
+ */
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { bundled, perturbedFile, plainCopy, removeTempDirs, runCli, tempDir } from "./helpers/cli-run.js";
+
+afterAll(removeTempDirs);
+
+describe("inspect, exactly", () => {
+  it("a cell fixture with a NaN and an infinity", async () => {
+    const file = join(await tempDir(), "cell.msgpack");
+    await perturbedFile(bundled("RNNCell-tanh-bias-unbatched-hx-float64"), file, "outputs", "h_prime", NaN, 0);
+    await perturbedFile(file, file, "outputs", "h_prime", Infinity, 1);
+    const run = await runCli(["inspect", file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split("\n")).toEqual([
+      file,
+      "  rnn-parity-fixture v2: RNNCell-tanh-bias-unbatched-hx-float64",
+      "  module RNNCell, dtype float64, seed 3083312641, torch 2.13.0+cpu",
+      "  config: input_size=3, hidden_size=5, bias=true, nonlinearity=tanh",
+      "  state_dict:",
+      // Even one value does not fit here: the line keeps it and wraps.
+      "    weight_ih: float64 [5, 3] [0.17518550719178608,",
+      "        ...] min -0.4056597651347302 max 0.2256655280922709",
+      "    weight_hh: float64 [5, 5] [-0.012795262827865896,",
+      "        ...] min -0.4345237506738127 max 0.37407837044594433",
+      "    bias_ih: float64 [5] [0.2684381390467835, ...] min -0.3611256138811023 max 0.27460647703155133",
+      "    bias_hh: float64 [5] [-0.27507085201682124, ...] min -0.400433953599835 max 0.2795608623840978",
+      "  inputs:",
+      "    input: float64 [3] [1.8115766330385878, ...] min -1.7114763651820297 max 1.8115766330385878",
+      "    hx: float64 [5] [-2.329553356493871, ...] min -2.329553356493871 max 3.7010213422834997",
+      "  outputs:",
+      "    h_prime: float64 [5] [NaN, Infinity, ...] min -0.96847136474641 max Infinity (1 nan, 1 inf)",
+      "",
+    ]);
+  });
+
+  it("a packed fixture names its packing; a short tensor is shown whole, without ...", async () => {
+    const file = await plainCopy("GRU-packed-sorted-batchfirst-bidir-L1-h0-float32", await tempDir());
+    const lines = (await runCli(["inspect", file])).stdout.split("\n");
+    expect(lines.filter((l) => l.startsWith("  packing"))).toEqual(["  packing: enforce_sorted=true"]);
+    const lengths = lines.find((l) => l.startsWith("    lengths: ")) ?? "";
+    expect(lengths).toBe("    lengths: int64 [5] [6, 4, 4, 2, 1] min 1 max 6");
+  });
+
+  it("a case without initial states lists only its input", async () => {
+    const file = await plainCopy("LSTM-batch1-bidir-L2-noh0-float64", await tempDir());
+    const lines = (await runCli(["inspect", file])).stdout.split("\n");
+    const inputs = lines.slice(lines.indexOf("  inputs:") + 1, lines.indexOf("  outputs:"));
+    expect(inputs.flatMap((l) => /^ {4}(\w+):/.exec(l)?.[1] ?? [])).toEqual(["input"]);
+  });
+});
