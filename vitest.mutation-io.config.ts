@@ -50,6 +50,7 @@ export default defineConfig({
       "test/expectations.test.ts",
       "test/expectations-html.test.ts",
       "test/cli-reporters.test.ts",
+      "test/cli-reporters-exact.test.ts",
       "test/cli-refusals-exact.test.ts",
       "test/cli-options.test.ts",
       "test/cli-hostile.test.ts",
