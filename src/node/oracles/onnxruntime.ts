@@ -48,9 +48,10 @@ function checkModelAllocation(bytes: Uint8Array, file: string): void {
   try {
     model = decodeOnnxModel(bytes, file);
   } catch {
+    // Not a ModelProto, or one without a graph (decodeOnnxModel refuses both).
     return;
   }
-  if (model.graph) checkStaticAllocation(model, file);
+  checkStaticAllocation(model, file);
 }
 
 /**
