@@ -51,6 +51,12 @@ describe("runAdapter refuses a result of the wrong structure in one line", () =>
     ["batch sizes that are not integers", PACKED, (r) => [{ ...(first(r) as object), batchSizes: [1.5] }, second(r)],
       "output.batchSizes: mine on %s: expected an array of integers or null"],
     ["no batch sizes", PACKED, (r) => [{ ...(first(r) as object), batchSizes: null }, second(r)], "output.batchSizes: mine on %s: missing"],
+    ["LSTM h_n that is not a tensor", LSTM, (r) => [first(r), [null, (second(r) as unknown[])[1]]], "h_n: mine on %s: expected a tensor ({ data, shape })"],
+    ["LSTM c_n that is not a tensor", LSTM, (r) => [first(r), [(second(r) as unknown[])[0], null]], "c_n: mine on %s: expected a tensor ({ data, shape })"],
+    ["sorted indices with a fraction after an integer", PACKED, (r) => [{ ...(first(r) as object), sortedIndices: [0, 1.5] }, second(r)],
+      "output.sortedIndices: mine on %s: expected an array of integers or null"],
+    ["unsorted indices that are not integers", PACKED, (r) => [{ ...(first(r) as object), unsortedIndices: "0" }, second(r)],
+      "output.unsortedIndices: mine on %s: expected an array of integers or null"],
     ["sorted indices that are not integers", PACKED, (r) => [{ ...(first(r) as object), sortedIndices: "0" }, second(r)],
       "output.sortedIndices: mine on %s: expected an array of integers or null"],
     ["packed data that is not a tensor", PACKED, (r) => [{ ...(first(r) as object), data: 3 }, second(r)],
@@ -102,9 +108,27 @@ describe("runAdapter reads back what it can", () => {
     expect([out.sorted_indices?.shape, out.unsorted_indices?.shape]).toEqual([[0], [0]]);
   });
 
-  it("create() that returns no module", () => {
-    const adapter: Adapter = { name: "mine", create: () => ({}) as ReturnType<Adapter["create"]> };
-    expect(() => runAdapter(adapter, GRU, WHERE)).toThrow(`${WHERE}: create(): mine on ${GRU.name}: must return { loadStateDict(sd), forward(...args) }`);
+  it("create() that returns no module, or one without forward or loadStateDict", () => {
+    const message = `${WHERE}: create(): mine on ${GRU.name}: must return { loadStateDict(sd), forward(...args) }`;
+    for (const module of [{}, null, { forward: () => undefined }, { loadStateDict: () => undefined }, { forward: 1, loadStateDict: () => undefined }]) {
+      const adapter: Adapter = { name: "mine", create: () => module as ReturnType<Adapter["create"]> };
+      expect(() => runAdapter(adapter, GRU, WHERE)).toThrow(message);
+    }
+  });
+
+  it("reads back each module's outputs under the fixture's names", async () => {
+    const names = async (file: string) => Object.keys(runAdapter(returning((r) => r), await read(file), WHERE, { external: true })).sort();
+    expect(await names("LSTMCell-bias-batched-hx-float64")).toEqual(["c1", "h1"]);
+    expect(await names("GRUCell-bias-batched-hx-float64")).toEqual(["h1"]);
+    expect(await names("RNNCell-tanh-bias-batched-hx-float64")).toEqual(["h_prime"]);
+    expect(await names("LSTM-bias-batchfirst-bidir-L1-noproj-h0-float64")).toEqual(["c_n", "h_n", "output"]);
+    expect(await names("GRU-packed-sorted-batchfirst-bidir-L1-h0-float64")).toEqual(["batch_sizes", "h_n", "output", "output_data", "output_lengths"]);
+    expect(await names("LSTM-packed-unsorted-batchfirst-bidir-L1-noh0-float64")).toEqual(["batch_sizes", "c_n", "h_n", "output", "output_data", "output_lengths", "sorted_indices", "unsorted_indices"]);
+  });
+
+  it("a batch-first packed case is padded batch first", () => {
+    const out = runAdapter(returning((r) => r), PACKED, WHERE, { external: true });
+    expect(out.output?.shape).toEqual(PACKED.outputs.output?.shape);
   });
 
   it("an outside adapter's exception names the call; ours propagates unchanged", () => {

@@ -160,9 +160,10 @@ describe("runOrtModel with a stand-in binding", () => {
   });
 
   describe("refuses, in one line naming the model, and releases the session", () => {
-    const cases: { name: string; graph: Graph; outputNames?: string[]; message: string; released: number }[] = [
+    const cases: { name: string; graph: Graph; outputNames?: string[]; feeds?: Record<string, Tensor>; message: string; released: number }[] = [
       { name: "a model onnxruntime cannot load", graph: { inputNames: [], outputNames: [], createError: new Error("Load model from m.onnx failed: bad proto\nstack") }, message: "m.onnx: onnxruntime cannot load the model (bad proto)", released: 0 },
       { name: "inputs the graph does not take", graph: { inputNames: ["input", "hx"], outputNames: ["output"] }, message: "m.onnx: graph.input: the graph takes [hx, input], but the inputs are [input]", released: 1 },
+      { name: "inputs the graph does not take, listed sorted", graph: { inputNames: ["input", "hx"], outputNames: ["output"] }, feeds: { cx: x(), input: x() }, message: "m.onnx: graph.input: the graph takes [hx, input], but the inputs are [cx, input]", released: 1 },
       { name: "an output the graph lacks", graph: { inputNames: ["input"], outputNames: ["output", "h_n"] }, outputNames: ["c_n"], message: 'm.onnx: graph.output: no output named "c_n" (the graph has output, h_n)', released: 1 },
       { name: "a run that fails", graph: { inputNames: ["input"], outputNames: ["output"], runError: "boom\nat x" }, message: "m.onnx: onnxruntime failed to run the model (boom)", released: 1 },
       { name: "a result that is not a tensor", graph: { inputNames: ["input"], outputNames: ["output"], run: () => ({ output: { type: "float32", data: new Float32Array(1), dims: [1] } }) }, message: "m.onnx: outputs.output: not a tensor", released: 1 },
@@ -189,7 +190,7 @@ describe("runOrtModel with a stand-in binding", () => {
     for (const c of cases) {
       it(c.name, async () => {
         const { ort, seen } = fakeOrt(c.graph);
-        await expect(runOrtModel(ort, OPTIONS, MODEL, { input: x() }, { file: "m.onnx", ...(c.outputNames ? { outputNames: c.outputNames } : {}) })).rejects.toMatchObject({ name: "FixtureError", message: c.message });
+        await expect(runOrtModel(ort, OPTIONS, MODEL, c.feeds ?? { input: x() }, { file: "m.onnx", ...(c.outputNames ? { outputNames: c.outputNames } : {}) })).rejects.toMatchObject({ name: "FixtureError", message: c.message });
         expect(seen.released).toBe(c.released);
       });
     }
@@ -225,7 +226,8 @@ describe("a fixture's feeds and outputs", () => {
       const t = f.outputs[name] as Tensor;
       return new FakeTensor(t.dtype, t.data.slice(), [...t.shape]);
     };
-    const graph = (run: Graph["run"]) => fakeOrt({ inputNames: ["input", "hx", "cx"], outputNames: ["h1", "c1"], ...(run ? { run } : {}) });
+    // The graph has an output more than the fixture's: only the fixture's are fetched.
+    const graph = (run: Graph["run"]) => fakeOrt({ inputNames: ["input", "hx", "cx"], outputNames: ["h1", "extra", "c1"], ...(run ? { run } : {}) });
     const good = graph(() => ({ h1: like("h1"), c1: like("c1") }));
     const out = await runOrtForFixture(good.ort, OPTIONS, f, MODEL, "m.onnx");
     expect(good.seen.fetches).toEqual(["h1", "c1"]);

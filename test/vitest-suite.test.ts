@@ -231,6 +231,24 @@ describe("paritySuite in process", () => {
     await expect(verdict(tests[0] as Registered)).rejects.toThrow(`${file}: onnx: no ONNX model for this case, but --oracle asks for onnxruntime`);
   });
 
+  it("each oracle pair's test reads its own row: a moved reference fails torch and onnxruntime-vs-torch only", async () => {
+    const dir = join(fixtures, "..", "moved");
+    await mkdir(dir);
+    await perturbedCopy(WITH_ONNX, dir, "outputs", "h_prime", 1e-3);
+    await copyFile(onnxFile, join(dir, `${WITH_ONNX}.onnx`));
+    const out = await verdicts(await register(counted(), { fixtures: dir }));
+    expect(out.map(([n, v]) => [n.split(" › ")[0], v.split("\n")[0] === "passed" ? "passed" : v.slice(0, 6)])).toEqual([
+      ["torch vs rnn-parity", "failed"],
+      ["rnn-parity vs onnxruntime", "passed"],
+      ["onnxruntime vs torch", "failed"],
+    ]);
+  });
+
+  it("its failures are ParityFailures", () => {
+    const e = new ParityFailure("m");
+    expect([e.name, e.message, e instanceof Error]).toEqual(["ParityFailure", "m", true]);
+  });
+
   it("an unsupported case is skipped with the adapter's reason", async () => {
     const adapter: Adapter = { name: "partial", supports: () => "no relu cells", create: typescriptAdapter.create };
     const tests = await register(adapter, { fixtures: join(fixtures, `${PASSING}.msgpack`), oracles: ["torch"] });
