@@ -111,7 +111,7 @@ describe("runAdapter reads back what it can", () => {
   it("create() that returns no module, or one without forward or loadStateDict", () => {
     const message = `${WHERE}: create(): mine on ${GRU.name}: must return { loadStateDict(sd), forward(...args) }`;
     for (const module of [{}, null, { forward: () => undefined }, { loadStateDict: () => undefined }, { forward: 1, loadStateDict: () => undefined }]) {
-      const adapter: Adapter = { name: "mine", create: () => module as ReturnType<Adapter["create"]> };
+      const adapter: Adapter = { name: "mine", create: () => module as unknown as ReturnType<Adapter["create"]> };
       expect(() => runAdapter(adapter, GRU, WHERE)).toThrow(message);
     }
   });
