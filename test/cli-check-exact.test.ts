@@ -103,6 +103,9 @@ describe("check: reporters", () => {
     await runCli(["check", passing, "--reporter", "github"], { GITHUB_STEP_SUMMARY: summary });
     const text = await readFile(summary, "utf8");
     expect(text.startsWith("earlier step\n## rnn-parity check: ✅ PASSED")).toBe(true);
+    // github among other reporters is enough.
+    await runCli(["check", passing, "--reporter", `json:${join(dir, "r.json")}`, "--reporter", "github"], { GITHUB_STEP_SUMMARY: summary });
+    expect((await readFile(summary, "utf8")).split("## rnn-parity check").length).toBe(3);
   });
 
   it("a step summary that cannot be appended to is one line, exit 2", async () => {
@@ -128,7 +131,12 @@ describe("check: around the run", () => {
     await runCli(["check", withModel, "--oracle", "torch", "--reporter", "json"]);
     await runCli(["check", passing, "--reporter", "json"]);
     expect(ort.env.logLevel).toBe("warning");
-    await runCli(["check", withModel, "--reporter", "json"]);
+    const mixed = await tempDir();
+    await plainCopy(FAILING, mixed);
+    await plainCopy(WITH_ONNX, mixed);
+    await copyFile(join(withModel, `${WITH_ONNX}.onnx`), join(mixed, `${WITH_ONNX}.onnx`));
+    // One case of two has a model: that is enough.
+    await runCli(["check", mixed, "--reporter", "json"]);
     expect(ort.env.logLevel).toBe("fatal");
   });
 

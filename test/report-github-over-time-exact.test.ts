@@ -172,7 +172,7 @@ describe("renderGithubSummary: the step summary, exactly", () => {
         row({ ...q, tensor: "h_n", shape: [1, 2], passed: false, status: "xfail", headroom: -0.5, maxAbsDiff: 0.25, expectation: { entry: 0, reason: "r0" } }),
         row({ ...q, headroom: 0.5, maxAbsDiff: 0.125 }),
       ],
-      errors: [caseError({ case: "e|1", message: "bad `x`\nmore <a&b>" }), caseError({ case: "e2", status: "xfail" }), caseError({ case: "e3", message: "`tick`" })],
+      errors: [caseError({ case: "e|1", message: "bad `x`\nmore <a&b>" }), caseError({ case: "e2", status: "xfail" }), caseError({ case: "e3", message: "`tick`" }), caseError({ case: "e4", message: "`start a|b\r\nnext" }), caseError({ case: "e5", message: "end`" })],
       expectations: {
         file: "ci/exp.json",
         implementation: "ext",
@@ -188,7 +188,7 @@ describe("renderGithubSummary: the step summary, exactly", () => {
     expect(renderGithubSummary(r).split("\n")).toEqual([
       "## rnn-parity check: ❌ FAILED",
       "",
-      "ext 2.0: 3 cases, 3 comparisons: 1 passed, 1 failed, 1 expected failure, 1 stale expectation, 2 case errors, 1 expected case error" +
+      "ext 2.0: 3 cases, 3 comparisons: 1 passed, 1 failed, 1 expected failure, 1 stale expectation, 4 case errors, 1 expected case error" +
         "; onnxruntime skipped for 1 case without a model; 2 cases unsupported; --fail-fast: 4 cases not run",
       "",
       `oracles torch; tolerances: OVERRIDDEN atol=5e-1 (torch.testing.assert_close defaults: ${DEFAULTS})`,
@@ -210,10 +210,13 @@ describe("renderGithubSummary: the step summary, exactly", () => {
       "````",
       "</details>",
       "",
-      "### Errors (2): the implementation could not run these cases",
+      "### Errors (4): the implementation could not run these cases",
       "",
       "- e\\|1: ``bad `x` more <a&b>``",
       "- e3: `` `tick` ``",
+      // Outside a table a pipe stays as it is; CR LF is one space.
+      "- e4: `` `start a|b next ``",
+      "- e5: `` end` ``",
       "",
       "### Expectations (`ci/exp.json`)",
       "",
