@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { DEFAULT_FIXTURES_DIR } from "../src/node/readers/manifest.js";
 import { bundled, perturbedFile, plainCopy, removeTempDirs, runCli, tempDir } from "./helpers/cli-run.js";
 
 afterAll(removeTempDirs);
@@ -44,6 +45,18 @@ describe("inspect, exactly", () => {
     expect(lines.filter((l) => l.startsWith("  packing"))).toEqual(["  packing: enforce_sorted=true"]);
     const lengths = lines.find((l) => l.startsWith("    lengths: ")) ?? "";
     expect(lengths).toBe("    lengths: int64 [5] [6, 4, 4, 2, 1] min 1 max 6");
+  });
+
+  it("an ONNX model: one line per fact", async () => {
+    const model = join(DEFAULT_FIXTURES_DIR, "onnx", "RNN-batch1-batchfirst-uni-L1-h0-float32.onnx");
+    const lines = (await runCli(["inspect", model])).stdout.split("\n");
+    expect(lines.slice(0, 5)).toEqual([
+      model,
+      "  ir_version 9, producer pytorch 2.13.0, opsets ai.onnx 20",
+      "  input  input: float32 [1, 5, 4]",
+      "  input  hx: float32 [1, 1, 6]",
+      "  output output: float32 [1, 5, 6]",
+    ]);
   });
 
   it("a case without initial states lists only its input", async () => {
