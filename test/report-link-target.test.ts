@@ -76,6 +76,11 @@ describe("reports through dangling symbolic links", () => {
     );
   });
 
+  it("a chain past 40 links is a ReportPathError coded ELOOP from linkTarget itself", async () => {
+    const dir = await chain(41);
+    await expect(linkTarget(join(dir, "L0"))).rejects.toMatchObject({ name: "ReportPathError", code: "ELOOP", message: "ELOOP" });
+  });
+
   it("a relative file name comes back absolute; a path below a file is lstat's error", async () => {
     expect(await linkTarget("no-such-report.json")).toBe(join(process.cwd(), "no-such-report.json"));
     const dir = await tempDir();
