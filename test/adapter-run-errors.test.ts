@@ -20,6 +20,8 @@ const GRU = await read("GRU-bias-seqfirst-uni-L1-h0-float64");
 const LSTM = await read("LSTM-bias-batchfirst-bidir-L1-noproj-h0-float64");
 const PACKED = await read("LSTM-packed-unsorted-batchfirst-bidir-L1-noh0-float64");
 const LSTM_CELL = await read("LSTMCell-bias-batched-hx-float64");
+const RNN_CELL = await read("RNNCell-tanh-bias-batched-hx-float64");
+const GRU_CELL = await read("GRUCell-bias-batched-hx-float64");
 
 /** Our module's real result for the case, then `edit` of it: what the adapter returns. */
 function returning(edit: (right: unknown) => unknown): Adapter {
@@ -51,6 +53,10 @@ describe("runAdapter refuses a result of the wrong structure in one line", () =>
     ["batch sizes that are not integers", PACKED, (r) => [{ ...(first(r) as object), batchSizes: [1.5] }, second(r)],
       "output.batchSizes: mine on %s: expected an array of integers or null"],
     ["no batch sizes", PACKED, (r) => [{ ...(first(r) as object), batchSizes: null }, second(r)], "output.batchSizes: mine on %s: missing"],
+    ["an LSTMCell h1 that is not a tensor", LSTM_CELL, (r) => [null, second(r)], "h1: mine on %s: expected a tensor ({ data, shape })"],
+    ["an LSTMCell c1 that is not a tensor", LSTM_CELL, (r) => [first(r), null], "c1: mine on %s: expected a tensor ({ data, shape })"],
+    ["an RNNCell result that is not a tensor", RNN_CELL, () => null, "h_prime: mine on %s: expected a tensor ({ data, shape })"],
+    ["a GRUCell result that is not a tensor", GRU_CELL, () => null, "h1: mine on %s: expected a tensor ({ data, shape })"],
     ["LSTM h_n that is not a tensor", LSTM, (r) => [first(r), [null, (second(r) as unknown[])[1]]], "h_n: mine on %s: expected a tensor ({ data, shape })"],
     ["LSTM c_n that is not a tensor", LSTM, (r) => [first(r), [(second(r) as unknown[])[0], null]], "c_n: mine on %s: expected a tensor ({ data, shape })"],
     ["sorted indices with a fraction after an integer", PACKED, (r) => [{ ...(first(r) as object), sortedIndices: [0, 1.5] }, second(r)],

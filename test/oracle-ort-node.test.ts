@@ -52,9 +52,15 @@ describe("runOnnxModel before the session", () => {
     expect(err.message).not.toContain("holds no graph");
   });
 
-  it("a path names itself in errors", async () => {
+  it("a path names itself in errors, and is read here, never by onnxruntime", async () => {
     const path = join(DEFAULT_FIXTURES_DIR, "no-such-model.onnx");
     await expect(runOnnxModel(path, {})).rejects.toThrow(new RegExp(`^${path.replace(/[.]/g, "\\.")}: `));
+    const model = join(DEFAULT_FIXTURES_DIR, "onnx", "RNN-batch1-batchfirst-uni-L1-h0-float32.onnx");
+    await expect(runOnnxModel(model, {})).rejects.toThrow(`${model}: graph.input: the graph takes [hx, input], but the inputs are []`);
+    // A folder is refused by the bounded reader, not handed to onnxruntime as a path.
+    const err = (await runOnnxModel(DEFAULT_FIXTURES_DIR, {}).catch((e: unknown) => e)) as Error;
+    expect(err.message.startsWith(`${DEFAULT_FIXTURES_DIR}: `)).toBe(true);
+    expect(err.message).not.toContain("onnxruntime cannot load");
   });
 
   it("fetches the outputs asked for, or all of them", async () => {
