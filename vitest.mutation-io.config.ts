@@ -40,6 +40,7 @@ export default defineConfig({
       "test/layout.test.ts",
       "test/report-github.test.ts",
       "test/report-junit-json-summary.test.ts",
+      "test/report-summary-worst.test.ts",
       "test/report-columns-format.test.ts",
       "test/report-pretty-html-exact.test.ts",
       "test/report-run-check.test.ts",

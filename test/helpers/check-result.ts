@@ -17,7 +17,7 @@ const rnnConfig = {
 };
 const cellConfig = { input_size: 3, hidden_size: 5, bias: true, nonlinearity: "relu" as const };
 
-function row(over: Partial<ComparisonRow>): ComparisonRow {
+export function row(over: Partial<ComparisonRow>): ComparisonRow {
   return {
     case: "RNN-tanh-bidir-L2-float32",
     file: "fixtures/float32/RNN-tanh-bidir-L2-float32.msgpack",
