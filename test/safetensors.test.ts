@@ -164,3 +164,9 @@ describe("edge cases that load", () => {
     expect(big.w?.shape).toEqual([MAX_TENSOR_ELEMENTS]);
   });
 });
+
+describe("loadSafetensors without a file name", () => {
+  it("names the bytes <safetensors> in its errors", () => {
+    expect(() => loadSafetensors(new Uint8Array([1, 2, 3]))).toThrow(/^<safetensors>: /);
+  });
+});
