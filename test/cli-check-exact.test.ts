@@ -5,7 +5,7 @@
  * whole-fixture runs are in cli-check.test.ts; these are the mutation suite's (io group's) view.
  */
 import { EventEmitter } from "node:events";
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli/program.js";
@@ -142,8 +142,7 @@ describe("check: around the run", () => {
 
   it("the progress bar counts cases on a terminal, and is cleared at the end", async () => {
     const dir = await tempDir();
-    const cells = (await import("node:fs/promises")).readdir;
-    const names = (await cells(join(DEFAULT_FIXTURES_DIR, "float64"))).filter((n) => n.startsWith("RNN")).slice(0, PROGRESS_MIN_CASES);
+    const names = (await readdir(join(DEFAULT_FIXTURES_DIR, "float64"))).filter((n) => n.startsWith("RNN")).slice(0, PROGRESS_MIN_CASES);
     for (const n of names) await copyFile(bundled(n.replace(/\.msgpack$/, "")), join(dir, n));
     let bar = "";
     const stream = Object.assign(new EventEmitter(), {

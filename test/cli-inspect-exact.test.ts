@@ -10,6 +10,12 @@ import { bundled, perturbedFile, plainCopy, removeTempDirs, runCli, tempDir } fr
 
 afterAll(removeTempDirs);
 
+/** The lines `inspect` prints for a copy of a bundled fixture. */
+async function inspectCopy(caseName: string): Promise<string[]> {
+  const file = await plainCopy(caseName, await tempDir());
+  return (await runCli(["inspect", file])).stdout.split("\n");
+}
+
 describe("inspect, exactly", () => {
   it("a cell fixture with a NaN and an infinity", async () => {
     const file = join(await tempDir(), "cell.msgpack");
@@ -40,8 +46,7 @@ describe("inspect, exactly", () => {
   });
 
   it("a packed fixture names its packing; a short tensor is shown whole, without ...", async () => {
-    const file = await plainCopy("GRU-packed-sorted-batchfirst-bidir-L1-h0-float32", await tempDir());
-    const lines = (await runCli(["inspect", file])).stdout.split("\n");
+    const lines = await inspectCopy("GRU-packed-sorted-batchfirst-bidir-L1-h0-float32");
     expect(lines.filter((l) => l.startsWith("  packing"))).toEqual(["  packing: enforce_sorted=true"]);
     const lengths = lines.find((l) => l.startsWith("    lengths: ")) ?? "";
     expect(lengths).toBe("    lengths: int64 [5] [6, 4, 4, 2, 1] min 1 max 6");
@@ -60,8 +65,7 @@ describe("inspect, exactly", () => {
   });
 
   it("a case without initial states lists only its input", async () => {
-    const file = await plainCopy("LSTM-batch1-bidir-L2-noh0-float64", await tempDir());
-    const lines = (await runCli(["inspect", file])).stdout.split("\n");
+    const lines = await inspectCopy("LSTM-batch1-bidir-L2-noh0-float64");
     const inputs = lines.slice(lines.indexOf("  inputs:") + 1, lines.indexOf("  outputs:"));
     expect(inputs.flatMap((l) => /^ {4}(\w+):/.exec(l)?.[1] ?? [])).toEqual(["input"]);
   });
