@@ -9,7 +9,8 @@ import type { TorchConfig, TorchLSTMConfig, TorchRNNConfig } from "../src/core/f
 import type { ModuleName } from "../src/core/format/types.js";
 import type { OnnxModelProto, OnnxTensorProto } from "../src/core/onnx/onnx-proto.js";
 import { expectedParameters, onnxStateDict } from "../src/core/onnx/onnx-weights.js";
-import type { Tensor } from "../src/core/tensor/tensor.js";
+import { permuteGateBlocks } from "../src/core/onnx/onnx-gates.js";
+import { Tensor } from "../src/core/tensor/tensor.js";
 import { attr, graph, model, node, recurrent, stacked, tensor, type RecurrentOp } from "./helpers/onnx-graphs.js";
 
 function thrown(f: () => unknown): string {
@@ -37,6 +38,15 @@ function oneNode(op: RecurrentOp, w: number[], r: number[], b: number[], directi
 }
 
 describe("gate blocks and directions", () => {
+  it("permuteGateBlocks moves whole rows block by block into a copy, and leaves an empty tensor empty", () => {
+    const t = new Tensor(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]), [4, 2]);
+    const p = permuteGateBlocks(t, [1, 0]);
+    expect([Array.from(p.data), p.shape]).toEqual([[5, 6, 7, 8, 1, 2, 3, 4], [4, 2]]);
+    expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const empty = permuteGateBlocks(new Tensor(new Float64Array(0), [0, 3]), [0, 2, 3, 1]);
+    expect([empty.shape, empty.dtype, empty.data.length]).toEqual([[0, 3], "float64", 0]);
+  });
+
   it("an LSTM's ONNX blocks i, o, f, c become torch's i, f, g, o", () => {
     const sd = onnxStateDict(oneNode("LSTM", [1, 2, 3, 4], [11, 12, 13, 14], [21, 22, 23, 24, 31, 32, 33, 34]), "m.onnx", "LSTM", seq({ hidden_size: 1, input_size: 1 }));
     expect(Object.keys(sd)).toEqual(["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]);
