@@ -47,6 +47,7 @@ export default defineConfig({
       "test/report-table-inputs-exact.test.ts",
       "test/report-html.test.ts",
       "test/report-html-passing-exact.test.ts",
+      "test/report-write-reasons.test.ts",
       "test/report-over-time.test.ts",
       "test/report-github-over-time-exact.test.ts",
       "test/expectations.test.ts",

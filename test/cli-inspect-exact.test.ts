@@ -3,7 +3,9 @@
  * allow (one at least, then wrapped), "..." only when values are left out, and the NaN and
  * infinity counts. The file is a bundled torch fixture with two outputs replaced by NaN and +inf.
  */
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { decode, encode } from "@msgpack/msgpack";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_FIXTURES_DIR } from "../src/node/readers/manifest.js";
 import { bundled, perturbedFile, plainCopy, removeTempDirs, runCli, tempDir } from "./helpers/cli-run.js";
@@ -43,6 +45,18 @@ describe("inspect, exactly", () => {
       "    h_prime: float64 [5] [NaN, Infinity, ...] min -0.96847136474641 max Infinity (1 nan, 1 inf)",
       "",
     ]);
+  });
+
+  it("a line of exactly 100 columns keeps every value", async () => {
+    const file = join(await tempDir(), "cell.msgpack");
+    const doc = decode(await readFile(bundled("RNNCell-tanh-bias-unbatched-hx-float64"))) as Record<string, Record<string, { data: Uint8Array }>>;
+    const hPrime = doc.outputs?.h_prime;
+    if (!hPrime) throw new Error("no outputs.h_prime");
+    hPrime.data = new Uint8Array(new Float64Array([-0.25, 0.55, 0.75, 1.5, 1.833333333333333]).buffer);
+    await writeFile(file, encode(doc));
+    const line = (await runCli(["inspect", file])).stdout.split("\n").find((l) => l.startsWith("    h_prime:"));
+    expect(line).toBe("    h_prime: float64 [5] [-0.25, 0.55, 0.75, 1.5, 1.833333333333333] min -0.25 max 1.833333333333333");
+    expect(line?.length).toBe(100);
   });
 
   it("a packed fixture names its packing; a short tensor is shown whole, without ...", async () => {

@@ -23,6 +23,8 @@ describe("HTML report of a passing run", () => {
     expect(/<p id="counts">([^<]*)<\/p>/.exec(html)?.[1]).toBe("1 case, 1 comparison: 1 passed, 0 failed");
     expect(/<p class="muted">oracles torch · ([^<]*)<\/p>/.exec(html)?.[1]).toMatch(/^tolerances: torch\.testing\.assert_close defaults \(float32 rtol=1\.3e-6 atol=1e-5; float64 rtol=1e-7 atol=1e-7\) · started \d{4}-\d\d-\d\dT[\d:.]+Z$/);
     expect(html).not.toContain("errors-section");
+    // Nothing at all between the (hidden) failures and the summary: no empty errors or expectations part.
+    expect(html).toContain('<section id="failures-section" hidden><h2>Failures</h2><ol id="failures"></ol></section>\n<h2>Summary per module, dtype and oracle</h2>');
     expect(html).not.toContain("<h2>Expectations</h2>");
   });
 });
