@@ -23,6 +23,7 @@ export default defineConfig({
       "test/kernels-*.test.ts",
       "test/compare-*.test.ts",
       "test/tensor-nested.test.ts",
+      "test/tensor-core.test.ts",
       "test/hostile-tensor.test.ts",
       "test/hostile-limits.test.ts",
       "test/hostile-wasm.test.ts",
