@@ -74,6 +74,12 @@ describe("from recurrent operators", () => {
     expect(bf(fedBy([transpose("other", "t")], "t"))).toBe(false);
     expect(bf(fedBy([node("Identity", [""], ["x"])], "x"))).toBe(false);
     expect(bf(fedBy([], "unproduced"))).toBe(false);
+    // Only the attribute named perm is the permutation.
+    expect(bf(fedBy([node("Transpose", ["input"], ["t"], [attr.ints("axes", [0, 1, 2]), attr.ints("perm", [1, 0, 2])])], "t"))).toBe(true);
+    // An empty output name is no value: an X of "" is not produced by anything.
+    expect(bf(fedBy([transpose("input", "")], ""))).toBe(false);
+    // A loop with a Transpose in it: hops run out with an odd number of swaps, far from the input.
+    expect(bf(fedBy([transpose("y", "x"), node("Identity", ["x"], ["y"]), node("Relu", ["a"], ["b"]), node("Relu", ["c"], ["d"])], "x"))).toBe(false);
     // A loop of pass-through ops ends after as many hops as there are nodes.
     expect(bf(fedBy([node("Identity", ["y"], ["x"]), node("Identity", ["x"], ["y"])], "x"))).toBe(false);
   });
@@ -95,6 +101,7 @@ describe("from recurrent operators", () => {
     );
     const withW = (w: OnnxTensorProto): string => thrown(() => derive(model(graph([r.node], [w, ...r.initializers.slice(1)]))));
     expect(withW(tensor("n_W", [2, 3]))).toBe("m.onnx: graph.initializer[0] (n_W): dims [2, 3], but a RNN with hidden_size 2 has W [D, 2, input_size]");
+    expect(withW(tensor("n_W", [1, 2]))).toBe("m.onnx: graph.initializer[0] (n_W): dims [1, 2], but a RNN with hidden_size 2 has W [D, 2, input_size]");
     expect(withW(tensor("n_W", [1, 3, 3]))).toBe("m.onnx: graph.initializer[0] (n_W): dims [1, 3, 3], but a RNN with hidden_size 2 has W [D, 2, input_size]");
     expect(withW({ ...tensor("n_W", [1, 2, 3]), data_type: 7 })).toBe("m.onnx: graph.initializer[0] (n_W).data_type: expected float32 or float64, got int64");
   });

@@ -36,7 +36,8 @@ function everything(): OnnxModelProto {
 describe("summarizeOnnx", () => {
   it("reports inputs (not initializers), outputs, operators by domain, initializers and every recurrent attribute", () => {
     const s = summarizeOnnx(everything(), "m.onnx");
-    expect(s).toEqual({
+    // Strict: a key present with the value undefined (clip on a node without one) fails too.
+    expect(s).toStrictEqual({
       file: "m.onnx",
       irVersion: 9,
       producer: "pytorch 2.13.0",
@@ -103,6 +104,10 @@ describe("summarizeOnnx", () => {
     expect(thrown({ ...everything(), opset_import: [{ domain: "", version: 1 }, { domain: "x", version: big }] })).toBe(
       "m.onnx: opset_import[1].version: integer 9007199254740993 is out of range",
     );
+    const i = everything();
+    const dim = i.graph?.input[1]?.type?.tensor_type?.shape?.dim[0];
+    if (dim) dim.dim_value = big;
+    expect(thrown(i)).toBe("m.onnx: graph.input[1].dim[0]: integer 9007199254740993 is out of range");
     const m = everything();
     m.graph?.output.push(valueInfo("z", 1, [1]));
     const out = m.graph?.output[2]?.type?.tensor_type?.shape?.dim[0];

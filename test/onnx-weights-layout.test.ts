@@ -147,6 +147,7 @@ describe("onnxStateDict refuses a graph that does not fit the config", () => {
     }],
     ["no B for a config with bias", () => thrown(() => onnxStateDict(rnn({ bias: false }), "m.onnx", "RNN", seq()))],
     ["a non-zero B for a config without bias", () => thrown(() => onnxStateDict(rnn(), "m.onnx", "RNN", seq({ bias: false })))],
+    ["one non-zero element of B for a config without bias", () => thrown(() => onnxStateDict(withInit(rnn(), "n_B", tensor("n_B", [1, 4], { values: [0, 0, 1e-30, 0] })), "m.onnx", "RNN", seq({ bias: false })))],
     ["a B computed in the graph", () => {
       const r = recurrent("RNN", "n", "input");
       return thrown(() => onnxStateDict(model(graph([r.node], r.initializers.slice(0, 2))), "m.onnx", "RNN", seq()));
@@ -168,6 +169,7 @@ describe("onnxStateDict refuses a graph that does not fit the config", () => {
       "a node without W": "m.onnx: graph.node[0] (RNN n): RNN node without W or R input",
       "no B for a config with bias": "m.onnx: graph.node[0] (RNN n).input[3]: no B input, but the config has bias=True",
       "a non-zero B for a config without bias": "m.onnx: graph.node[0] (RNN n).input[3]: non-zero B input, but the config has bias=False",
+      "one non-zero element of B for a config without bias": "m.onnx: graph.node[0] (RNN n).input[3]: non-zero B input, but the config has bias=False",
       "a B computed in the graph": "m.onnx: graph.node[0] (RNN n).input[3]: B \"n_B\" is computed in the graph, not a constant, so its weights cannot be read",
       "weights of another dtype": "m.onnx: weight_ih_l0: dtype float32, expected float64",
       "a projection the operator cannot hold": "m.onnx: weight_hr_l0: missing from the model",

@@ -91,6 +91,7 @@ describe("tensorProblem", () => {
     ["a float32 duck saying float64", duck({ data: new Float32Array(6) }), "its dtype is float64, but its data is float32"],
     ["a duck whose ndim is not its shape's", duck({ ndim: 3 }), "its ndim is 3, but its shape is [2, 3]"],
     ["a duck whose size(1) is wrong", duck({ size: (d: number) => [2, 4].at(d) }), "its size(1) is not shape[1] = 3"],
+    ["a duck whose size(0) alone is wrong", duck({ size: (d: number) => (d === 0 ? 9 : [2, 3].at(d)) }), "its size(0) is not shape[0] = 2"],
     ["a duck whose size(-2) is wrong", duck({ size: (d: number) => (d === -2 ? 5 : [2, 3].at(d)) }), "its size(0) is not shape[0] = 2"],
   ])("refuses %s", (_label, value, want) => {
     expect(tensorProblem(value)).toBe(want);

@@ -19,7 +19,7 @@ import { isSequenceModule, type ModuleName, type SequenceConfig, type TorchConfi
 import { graphOf, tensorDims, type OnnxModelProto } from "./onnx-proto.js";
 import type { RnnNodeInfo } from "./onnx-rnn-nodes.js";
 import { gateCount, onnxToTorchGates, tensorFrom } from "./onnx-gates.js";
-import { torchLayers } from "./onnx-torch-expressible.js";
+import { torchLayers, type TorchLayers } from "./onnx-torch-expressible.js";
 import { graphConstants, tensorFromOnnx, type OnnxConstant } from "./onnx-tensor.js";
 
 export type { TorchConfig } from "../format/types.js";
@@ -65,9 +65,7 @@ function nodeInput(info: RnnNodeInfo, position: number, role: string, shape: num
 const OP_OF_MODULE: Readonly<Record<ModuleName, string>> = { RNN: "RNN", RNNCell: "RNN", LSTM: "LSTM", LSTMCell: "LSTM", GRU: "GRU", GRUCell: "GRU" };
 
 /** Layout 2: the W/R/B inputs of the recurrent nodes. */
-function byRecurrentNodes(model: OnnxModelProto, constants: Map<string, OnnxConstant>, module: ModuleName, config: TorchConfig, file: string): Record<string, Tensor> {
-  const found = torchLayers(graphOf(model, file), file);
-  if (!found) throw new FixtureError(file, "graph.node", "no recurrent node");
+function byRecurrentNodes(found: TorchLayers, constants: Map<string, OnnxConstant>, module: ModuleName, config: TorchConfig, file: string): Record<string, Tensor> {
   const { opType, layers } = found;
   if (OP_OF_MODULE[module] !== opType) {
     throw new FixtureError(file, layers[0]?.forward?.info.field ?? "graph.node", `an ONNX ${opType} node, but the module is ${module}`);
@@ -138,7 +136,8 @@ export function onnxStateDict(
   const expected = expectedParameters(module, config);
   let sd = byTorchNames(constants, expected, file);
   if (!sd) {
-    if (torchLayers(graph, file) === null) {
+    const found = torchLayers(graph, file);
+    if (found === null) {
       const missing = [...expected.keys()].filter((k) => !constants.has(k));
       throw new FixtureError(
         file,
@@ -146,7 +145,7 @@ export function onnxStateDict(
         `cannot map the weights to torch: no RNN, LSTM or GRU node, and no initializer named ${missing.join(", ")} (the exporter renamed or transformed them)`,
       );
     }
-    sd = byRecurrentNodes(model, constants, module, config, file);
+    sd = byRecurrentNodes(found, constants, module, config, file);
   }
   if (options.dtype) {
     for (const [key, t] of Object.entries(sd)) {
