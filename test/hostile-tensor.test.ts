@@ -9,6 +9,7 @@ import { mulberry32 } from "../src/core/nn/parameters.js";
 import { RNN } from "../src/core/nn/rnn.js";
 import { RNNCell } from "../src/core/nn/rnn-cell.js";
 import { Tensor } from "../src/core/tensor/tensor.js";
+import { thrown } from "./helpers/thrown.js";
 
 const random = mulberry32(9);
 function randn(shape: number[]): Tensor {
@@ -37,15 +38,7 @@ function reassignedData(shape: number[], length: number): Tensor {
   return t;
 }
 
-function moduleError(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ModuleError);
-    return (err as Error).message;
-  }
-  throw new Error("no error");
-}
+const moduleError = (f: () => unknown): string => thrown(f, { type: ModuleError, returned: "(no error)" });
 
 // inputSize 64, hidden 64, 8x4 rows: far above the WebAssembly threshold (4096 multiply-adds).
 const paths = [

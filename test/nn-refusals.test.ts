@@ -16,6 +16,7 @@ import { pythonTuple } from "../src/core/nn/checks.js";
 import { moduleFromOptions, optionsFromTorchConfig } from "../src/core/nn/from-torch.js";
 import { checkModuleSize, parameterCount } from "../src/core/nn/limits.js";
 import { Tensor } from "../src/core/tensor/tensor.js";
+import { thrown } from "./helpers/thrown.js";
 
 /** Plain-JS callers bypass the declared types; so do these calls, on purpose. */
 const loose = <T>(value: unknown): T => value as T;
@@ -23,15 +24,7 @@ const zeros = (...shape: number[]): Tensor => Tensor.zeros(shape);
 const small = { inputSize: 3, hiddenSize: 4 };
 const packed = (): ReturnType<typeof packPaddedSequence> => packPaddedSequence(zeros(3, 2, 3), [3, 2]);
 
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ModuleError);
-    return (err as Error).message;
-  }
-  throw new Error("accepted");
-}
+const refusal = (f: () => unknown): string => thrown(f, { type: ModuleError, returned: "(accepted)" });
 
 const cases: [string, () => unknown, string][] = [
   // Constructor options.

@@ -7,15 +7,7 @@ import { describe, expect, it } from "vitest";
 import { onnxModuleConfig, type OnnxConfigOverrides } from "../src/core/onnx/onnx-config.js";
 import type { OnnxModelProto, OnnxNodeProto, OnnxTensorProto } from "../src/core/onnx/onnx-proto.js";
 import { attr, graph, model, node, recurrent, stacked, tensor, valueInfo } from "./helpers/onnx-graphs.js";
-
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return "(returned)";
-}
+import { thrown } from "./helpers/thrown.js";
 
 const derive = (m: OnnxModelProto, overrides?: OnnxConfigOverrides): ReturnType<typeof onnxModuleConfig> => onnxModuleConfig(m, "m.onnx", overrides);
 const lbr = attr.int("linear_before_reset", 1);

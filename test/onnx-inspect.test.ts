@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { formatOnnxSummary, summarizeOnnx } from "../src/core/onnx/onnx-inspect.js";
 import { ONNX_DOUBLE, type OnnxModelProto } from "../src/core/onnx/onnx-proto.js";
 import { attr, graph, model, node, recurrent, tensor, valueInfo } from "./helpers/onnx-graphs.js";
+import { thrown } from "./helpers/thrown.js";
 
 function everything(): OnnxModelProto {
   const gru = recurrent("GRU", "enc", "input", { hidden: 4, direction: "bidirectional", attrs: [attr.int("linear_before_reset", 1), attr.float("clip", 1.5)], extraInputs: ["lens"] });
@@ -92,31 +93,24 @@ describe("summarizeOnnx", () => {
 
   it("refuses int64 fields a double cannot hold, naming them", () => {
     const big = { toNumber: () => 2 ** 53, toString: () => "9007199254740993" };
-    const thrown = (m: OnnxModelProto): string => {
-      try {
-        summarizeOnnx(m, "m.onnx");
-      } catch (err) {
-        return (err as Error).message;
-      }
-      return "(returned)";
-    };
-    expect(thrown({ ...everything(), ir_version: big })).toBe("m.onnx: ir_version: integer 9007199254740993 is out of range");
-    expect(thrown({ ...everything(), opset_import: [{ domain: "", version: 1 }, { domain: "x", version: big }] })).toBe(
+    const refusal = (m: OnnxModelProto): string => thrown(() => summarizeOnnx(m, "m.onnx"));
+    expect(refusal({ ...everything(), ir_version: big })).toBe("m.onnx: ir_version: integer 9007199254740993 is out of range");
+    expect(refusal({ ...everything(), opset_import: [{ domain: "", version: 1 }, { domain: "x", version: big }] })).toBe(
       "m.onnx: opset_import[1].version: integer 9007199254740993 is out of range",
     );
     const i = everything();
     const dim = i.graph?.input[1]?.type?.tensor_type?.shape?.dim[0];
     if (dim) dim.dim_value = big;
-    expect(thrown(i)).toBe("m.onnx: graph.input[1].dim[0]: integer 9007199254740993 is out of range");
+    expect(refusal(i)).toBe("m.onnx: graph.input[1].dim[0]: integer 9007199254740993 is out of range");
     const m = everything();
     m.graph?.output.push(valueInfo("z", 1, [1]));
     const out = m.graph?.output[2]?.type?.tensor_type?.shape?.dim[0];
     if (out) out.dim_value = big;
-    expect(thrown(m)).toBe("m.onnx: graph.output[2].dim[0]: integer 9007199254740993 is out of range");
+    expect(refusal(m)).toBe("m.onnx: graph.output[2].dim[0]: integer 9007199254740993 is out of range");
     const n = everything();
     const first = n.graph?.initializer[1];
     if (first) first.dims = [1, -2];
-    expect(thrown(n)).toBe("m.onnx: graph.initializer[1].dims[1]: negative dimension -2");
+    expect(refusal(n)).toBe("m.onnx: graph.initializer[1].dims[1]: negative dimension -2");
   });
 });
 

@@ -20,15 +20,7 @@ import {
   type OnnxTensorProto,
   type OnnxValueInfoProto,
 } from "../src/core/onnx/onnx-proto.js";
-
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return "(returned)";
-}
+import { thrown } from "./helpers/thrown.js";
 
 /** A protobufjs Long stand-in: what int64 fields decode to when the long package is present. */
 const long = (n: number, text: string): Int64 => ({ toNumber: () => n, toString: () => text });

@@ -6,15 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ACTIVATIONS, recurrentOp, rnnLayers, rnnNodes, type RnnNodeInfo } from "../src/core/onnx/onnx-rnn-nodes.js";
 import { attr, graph, node, recurrent, stacked, type RecurrentOp } from "./helpers/onnx-graphs.js";
-
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return "(returned)";
-}
+import { thrown } from "./helpers/thrown.js";
 
 const only = (n: ReturnType<typeof node>): RnnNodeInfo => {
   const [info, ...rest] = rnnNodes(graph([n]), "m.onnx");

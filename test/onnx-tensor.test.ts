@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_TENSOR_ELEMENTS } from "../src/core/format/limits.js";
 import { ONNX_DOUBLE, ONNX_FLOAT, type OnnxAttributeProto, type OnnxGraphProto, type OnnxNodeProto, type OnnxTensorProto } from "../src/core/onnx/onnx-proto.js";
 import { graphConstants, tensorFromOnnx } from "../src/core/onnx/onnx-tensor.js";
+import { thrown } from "./helpers/thrown.js";
 
 function proto(over: Partial<OnnxTensorProto>): OnnxTensorProto {
   return {
@@ -20,14 +21,7 @@ function bytesOf(values: Float32Array | Float64Array | Uint32Array): Uint8Array 
 }
 
 const decode = (t: OnnxTensorProto): ReturnType<typeof tensorFromOnnx> => tensorFromOnnx(t, "m.onnx", "graph.initializer[0] (W)");
-const message = (t: OnnxTensorProto): string => {
-  try {
-    decode(t);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return "(decoded)";
-};
+const message = (t: OnnxTensorProto): string => thrown(() => decode(t), { returned: "(decoded)" });
 
 describe("tensorFromOnnx refuses, naming the file and the field", () => {
   const F = "m.onnx: graph.initializer[0] (W)";

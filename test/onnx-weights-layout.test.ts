@@ -12,15 +12,7 @@ import { expectedParameters, onnxStateDict } from "../src/core/onnx/onnx-weights
 import { permuteGateBlocks } from "../src/core/onnx/onnx-gates.js";
 import { Tensor } from "../src/core/tensor/tensor.js";
 import { attr, graph, model, node, recurrent, stacked, tensor, type RecurrentOp } from "./helpers/onnx-graphs.js";
-
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return "(returned)";
-}
+import { thrown } from "./helpers/thrown.js";
 
 const seq = (over: Partial<TorchRNNConfig & TorchLSTMConfig> = {}): TorchConfig =>
   ({ input_size: 3, hidden_size: 2, num_layers: 1, nonlinearity: "tanh", bias: true, batch_first: false, dropout: 0, bidirectional: false, proj_size: 0, ...over }) as TorchConfig;

@@ -8,16 +8,9 @@ import { TensorError } from "../src/core/errors.js";
 import { DTYPES } from "../src/core/tensor/dtype.js";
 import { Int64Tensor } from "../src/core/tensor/int64-tensor.js";
 import { Tensor, tensorProblem } from "../src/core/tensor/tensor.js";
+import { thrown } from "./helpers/thrown.js";
 
-function thrown(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TensorError);
-    return (err as Error).message;
-  }
-  return "(returned)";
-}
+const refusal = (f: () => unknown): string => thrown(f, { type: TensorError });
 
 describe("new Tensor", () => {
   it.each<[string, () => unknown, string]>([
@@ -29,7 +22,7 @@ describe("new Tensor", () => {
     ["data shorter than the shape", () => new Tensor(new Float64Array(5), [2, 3]), "Tensor shape [2, 3] needs 6 elements, but the data has 5"],
     ["data longer than a scalar", () => new Tensor(new Float64Array(2), []), "Tensor shape [] needs 1 elements, but the data has 2"],
   ])("refuses %s", (_label, make, want) => {
-    expect(thrown(make)).toBe(want);
+    expect(refusal(make)).toBe(want);
   });
 
   it("takes zero-sized dimensions and scalars", () => {
@@ -53,10 +46,10 @@ describe("Tensor.size", () => {
     expect([t.size(0), t.size(1), t.size(-1), t.size(-2)]).toEqual([2, 3, 3, 2]);
   });
   it.each([[2], [-3], [0.5]])("refuses dim %s with torch's message", (dim) => {
-    expect(thrown(() => t.size(dim))).toBe(`Dimension out of range (expected to be in range of [-2, 1], but got ${dim})`);
+    expect(refusal(() => t.size(dim))).toBe(`Dimension out of range (expected to be in range of [-2, 1], but got ${dim})`);
   });
   it("a scalar has no dimension to ask for", () => {
-    expect(thrown(() => new Tensor(new Float32Array(1), []).size(0))).toBe("Dimension out of range (expected to be in range of [0, -1], but got 0)");
+    expect(refusal(() => new Tensor(new Float32Array(1), []).size(0))).toBe("Dimension out of range (expected to be in range of [0, -1], but got 0)");
   });
 });
 
@@ -112,9 +105,9 @@ describe("tensorProblem", () => {
 
 describe("Int64Tensor", () => {
   it("refuses values a double cannot hold and a shape that does not fit", () => {
-    expect(thrown(() => new Int64Tensor([1, 2 ** 53], [2]))).toBe(`Int64Tensor values must be safe integers, got ${2 ** 53}`);
-    expect(thrown(() => new Int64Tensor([1.5], [1]))).toBe("Int64Tensor values must be safe integers, got 1.5");
-    expect(thrown(() => new Int64Tensor([1, 2, 3], [2, 2]))).toBe("Int64Tensor shape [2, 2] needs 4 elements, but the data has 3");
+    expect(refusal(() => new Int64Tensor([1, 2 ** 53], [2]))).toBe(`Int64Tensor values must be safe integers, got ${2 ** 53}`);
+    expect(refusal(() => new Int64Tensor([1.5], [1]))).toBe("Int64Tensor values must be safe integers, got 1.5");
+    expect(refusal(() => new Int64Tensor([1, 2, 3], [2, 2]))).toBe("Int64Tensor shape [2, 2] needs 4 elements, but the data has 3");
   });
 
   it("keeps copies of its values and shape", () => {
@@ -143,13 +136,13 @@ describe("Tensor.from on what is not a number", () => {
     ["a number where a row belongs", [[1], 5], "Tensor.from: ragged at [1]: expected an array of length 1, got number"],
     ["a short row", [[1, 2], [3]], "Tensor.from: ragged at [1]: expected an array of length 2, got length 1"],
   ])("refuses %s", (_label, values, want) => {
-    expect(thrown(() => Tensor.from(values as number[]))).toBe(want);
+    expect(refusal(() => Tensor.from(values as number[]))).toBe(want);
   });
 
   it("refuses nesting past 32 levels, and takes 32", () => {
     let deep: unknown = 1;
     for (let i = 0; i < 32; i++) deep = [deep];
     expect(Tensor.from(deep as number[]).shape).toHaveLength(32);
-    expect(thrown(() => Tensor.from([deep] as number[]))).toBe("Tensor.from: nested more than 32 levels deep");
+    expect(refusal(() => Tensor.from([deep] as number[]))).toBe("Tensor.from: nested more than 32 levels deep");
   });
 });
